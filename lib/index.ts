@@ -1,0 +1,2 @@
+// Public surface of the runbook's helper library (filled in by the modules under lib/).
+export {};
