@@ -1,0 +1,102 @@
+// In-process contracts between the cluster stand-in's parts (API server + controllers, kubelet, DNS, kube-proxy).
+// The cluster daemon is one Node process (like k3s): these interfaces are how its parts talk to each other.
+// Objects are plain Kubernetes JSON (kind/apiVersion/metadata/spec/status), never classes.
+
+/** A Kubernetes object as stored and served: always carries kind and apiVersion. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    generation?: number;
+    creationTimestamp?: string;
+    deletionTimestamp?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string; controller?: boolean }>;
+    finalizers?: string[];
+    managedFields?: unknown[];
+    [key: string]: unknown;
+  };
+  spec?: any;
+  status?: any;
+  [key: string]: unknown;
+}
+
+/** Identifies a resource type: group ("" for core), version, plural resource name. */
+export interface ResourceType {
+  group: string;
+  version: string;
+  resource: string;
+}
+
+/** One change seen by a watcher. */
+export interface WatchEvent {
+  type: "ADDED" | "MODIFIED" | "DELETED";
+  object: KubeObject;
+}
+
+/** Listing options shared by list() and watch(). */
+export interface ListOptions {
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+/** The API as seen by in-process components (controllers, kubelet, DNS, kube-proxy, istiod stand-in when in-process).
+ * Errors are thrown as ApiError with the HTTP status and Kubernetes reason (NotFound, AlreadyExists, Conflict, Invalid, Forbidden). */
+export interface ClusterApi {
+  get(type: ResourceType, name: string, namespace?: string): Promise<KubeObject>;
+  list(type: ResourceType, options?: ListOptions): Promise<KubeObject[]>;
+  create(type: ResourceType, object: KubeObject): Promise<KubeObject>;
+  /** Replaces the object (optimistic concurrency on metadata.resourceVersion when set). */
+  update(type: ResourceType, object: KubeObject): Promise<KubeObject>;
+  /** Replaces only .status (the /status subresource). */
+  updateStatus(type: ResourceType, object: KubeObject): Promise<KubeObject>;
+  delete(type: ResourceType, name: string, namespace?: string): Promise<void>;
+  /** Calls `onEvent` with ADDED for every existing object, then every later change, until the returned function is called. */
+  watch(type: ResourceType, options: ListOptions, onEvent: (event: WatchEvent) => void): () => void;
+}
+
+/** The error shape of ClusterApi calls (mirrors a metav1.Status). */
+export class ApiError extends Error {
+  constructor(
+    readonly code: number,
+    readonly reason: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+/** A running `kubectl exec` session inside a pod's container, as the API server's exec endpoint drives it. */
+export interface ExecSession {
+  /** Bytes for the process's stdin (undefined when stdin was not requested). */
+  writeStdin(chunk: Buffer): void;
+  closeStdin(): void;
+  resize(size: { width: number; height: number }): void;
+  onStdout(listener: (chunk: Buffer) => void): void;
+  onStderr(listener: (chunk: Buffer) => void): void;
+  /** Resolves with the exit code (or a signal name) once the process ended and its output was delivered. */
+  readonly exited: Promise<{ exitCode: number | null; signal: string | null }>;
+  kill(): void;
+}
+
+/** What the API server's `pods/exec` endpoint needs from the kubelet. */
+export interface ExecBackend {
+  /** Starts `command` in container `container` of pod `namespace/pod`; throws ApiError (e.g. 400 "container not found",
+   * 500 when the container is not running) if it cannot start. */
+  exec(request: {
+    namespace: string;
+    pod: string;
+    container: string;
+    command: string[];
+    stdin: boolean;
+    tty: boolean;
+  }): Promise<ExecSession>;
+}
