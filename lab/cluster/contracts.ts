@@ -100,3 +100,32 @@ export interface ExecBackend {
     tty: boolean;
   }): Promise<ExecSession>;
 }
+
+/** A request for a container's log, as the API server's `pods/log` endpoint receives it (query parameters of kubectl logs). */
+export interface LogRequest {
+  namespace: string;
+  pod: string;
+  container: string;
+  /** The previous (terminated) instance of the container. */
+  previous?: boolean;
+  /** Prefix each line with its RFC3339Nano timestamp. */
+  timestamps?: boolean;
+  /** Only the last N lines. */
+  tailLines?: number;
+  /** Only lines newer than this many seconds. */
+  sinceSeconds?: number;
+  /** Only lines at or after this RFC3339 time. */
+  sinceTime?: string;
+  /** Stop after this many bytes. */
+  limitBytes?: number;
+  /** Keep streaming new lines until the container ends or `signal` aborts. */
+  follow?: boolean;
+  signal?: AbortSignal;
+}
+
+/** What the API server's `pods/log` endpoint needs from the kubelet: the log bytes, already formatted as kubectl prints
+ * them. Throws ApiError (400 "container … is waiting to start: …", 400 "previous terminated container … not found",
+ * 404 pod not found on this node) before streaming starts. */
+export interface LogBackend {
+  logs(request: LogRequest): Promise<AsyncIterable<Buffer>>;
+}
