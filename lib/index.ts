@@ -1,2 +1,24 @@
-// Public surface of the runbook's helper library (filled in by the modules under lib/).
-export {};
+// Public surface of the runbook's helper library: what notebook cells import (as `../lib`).
+export { InputError } from "./errors.js";
+export { projectRoot } from "./project.js";
+export { runbook, resetRunbookSession, type RunbookOptions } from "./runbook.js";
+
+export { Masker, looksSecret, TOKEN_MASK, PRIVATE_KEY_MASK, SECRET_MASK } from "./redact/masker.js";
+export { LineMasker } from "./redact/line-masker.js";
+
+export { loadParams, defaultParamsFile, ParamsError, type LoadedParams, type LoadParamsOptions, type ParamSource } from "./params/load.js";
+export { PARAM_SPECS, paramSpec, type RunbookParams, type ParamName, type ParamSpec } from "./params/schema.js";
+export { RunState, stateFile } from "./params/state.js";
+export { parseEnvFile, formatEnvFile } from "./params/env-file.js";
+export * as validate from "./params/validate.js";
+
+export { Session, type RunOptions, type SessionMode, type SessionOptions } from "./run/session.js";
+export { CommandResult, type CommandResultFields } from "./run/result.js";
+export { localExecutor, type Executor, type ProcessSpec, type ProcessOutcome } from "./run/executor.js";
+export { quote, quoteArgv } from "./run/quote.js";
+export * from "./run/events.js";
+
+export * from "./display/render.js";
+export { escapeHtml, stripAnsi, formatDuration } from "./display/text.js";
+export { NotebookSink, inTslabKernel } from "./display/notebook.js";
+export { ConsoleSink } from "./display/console.js";
