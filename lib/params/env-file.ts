@@ -22,8 +22,14 @@ const unquoteValue = (value: string): string => {
   return v.replace(/\s+#.*$/, "");
 };
 
-/** Renders KEY=value lines (values quoted with single quotes when they need it). */
+/** Renders KEY=value lines (values quoted when they need it; parseEnvFile reads them back unchanged). */
 export const formatEnvFile = (values: Record<string, string>): string =>
   Object.entries(values)
-    .map(([k, v]) => `${k}=${/^[A-Za-z0-9_@%+=:,./~-]*$/.test(v) ? v : `'${v.replace(/'/g, "")}'`}`)
+    .map(([k, v]) => `${k}=${formatValue(v)}`)
     .join("\n") + "\n";
+
+const formatValue = (v: string): string => {
+  if (/^[A-Za-z0-9_@%+=:,./~-]+$/.test(v)) return v;
+  if (!v.includes("'")) return `'${v}'`;
+  return `"${v.replace(/(["\\$`])/g, "\\$1")}"`;
+};

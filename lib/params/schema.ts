@@ -71,7 +71,7 @@ export const PARAM_SPECS: readonly ParamSpec[] = [
   { name: "KUBECONFIG", description: "kubeconfig do cluster", default: "~/.kube/config" },
   { name: "KUBE_CONTEXT", description: "contexto do kubeconfig (vazio = contexto atual)", default: "" },
   { name: "KUBECTL", description: "binário do kubectl", default: "kubectl" },
-  { name: "CLUSTER_ID", description: "ID do cluster no Istio", default: "Kubernetes", validate: subdomain },
+  { name: "CLUSTER_ID", description: "ID do cluster no Istio", default: "Kubernetes", validate: (v) => (/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(v) ? undefined : `"${v}" não é um ID de cluster válido (letras, dígitos, '-', '_' e '.')`) },
   { name: "CLUSTER_NETWORK", description: "rede do Istio (vazio = rede única)", default: "", validate: label },
   { name: "MESH_ID", description: "ID da malha (vazio = padrão)", default: "", validate: label },
 ];
