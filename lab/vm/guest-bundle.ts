@@ -1,0 +1,43 @@
+// Bundles the programs the VM runs (init, systemctl, docker, dockerd, the generic service) into single files with
+// esbuild, for /opt/lab/guest: the VM has no node_modules, only the lab's Node.js runtime.
+import { build } from "esbuild";
+import { access, copyFile, mkdir, rm } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { projectRoot } from "../paths.js";
+
+/** Compiled guest entry points (next to this module in dist/) → bundle names. */
+const ENTRIES: Record<string, string> = {
+  init: "guest/init.js",
+  systemctl: "guest/systemctl.js",
+  docker: "guest/docker.js",
+  dockerd: "guest/dockerd.js",
+};
+
+/** The generic service's standalone program (another part of the lab), bundled when it has been built. */
+export const genericServiceEntry = (): string => path.join(projectRoot(), "dist", "lab", "apps", "generic-service", "main.js");
+
+const exists = (p: string) => access(p).then(() => true, () => false);
+
+/** Writes `<out>/<name>.mjs` for every guest program plus the container entry script; returns the bundle names. */
+export const bundleGuest = async (out: string): Promise<string[]> => {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const entryPoints: Record<string, string> = Object.fromEntries(Object.entries(ENTRIES).map(([name, rel]) => [name, path.join(here, rel)]));
+  if (await exists(genericServiceEntry())) entryPoints["generic-service"] = genericServiceEntry();
+  await rm(out, { recursive: true, force: true });
+  await mkdir(out, { recursive: true });
+  await build({
+    entryPoints,
+    outdir: out,
+    outExtension: { ".js": ".mjs" },
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    logLevel: "silent",
+    // Some dependencies call require() on Node built-ins: give the ESM bundle a real require.
+    banner: { js: 'import { createRequire as __labCreateRequire } from "node:module"; const require = __labCreateRequire(import.meta.url);' },
+  });
+  await copyFile(path.join(projectRoot(), "lab", "vm", "container-entry.sh"), path.join(out, "container-entry.sh"));
+  return Object.keys(entryPoints);
+};
