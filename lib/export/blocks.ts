@@ -41,7 +41,7 @@ export const notebookBlocks = (nb: Notebook, options: BlocksOptions = {}): Tutor
       if (isCommandView(item)) {
         blocks.push({
           kind: "command",
-          display: masker.mask(item.command.display),
+          display: masker.mask(stripAnsi(item.command.display)),
           output: masker.mask(commandOutput(item)),
           ok: item.end ? item.end.ok : null,
           planned: item.command.planned,

@@ -17,6 +17,9 @@ const highlight = (code: string, lang: string): string =>
   lang && hljs.getLanguage(lang) ? hljs.highlight(code, { language: lang, ignoreIllegals: true }).value : escapeHtml(code);
 
 const md = new MarkdownIt({ html: false, linkify: true, typographer: false, highlight: (code, lang) => highlight(code, lang) });
+// Our own embedded images (data: URIs we built from the project's files) are allowed; an <img> never runs SVG scripts.
+const defaultValidateLink = md.validateLink.bind(md);
+md.validateLink = (url: string) => /^data:image\/(svg\+xml|png|jpeg|gif|webp);base64,[A-Za-z0-9+/=]+$/.test(url) || defaultValidateLink(url);
 
 /** Options of blocksToHtml. */
 export interface HtmlOptions {

@@ -1,4 +1,5 @@
 // Run reports: JSON (everything), JUnit XML (one test case per check, plus cell errors) and a one-page HTML summary.
+import path from "node:path";
 import { escapeHtml, formatDuration } from "../display/text.js";
 import type { CellResult, ExecutedNotebook } from "./execute-notebook.js";
 
@@ -47,7 +48,7 @@ export const buildReport = (args: {
     durationMs: finished.getTime() - args.startedAt.getTime(),
     commandMs: cells.reduce((s, c) => s + c.commandMs, 0),
     notebooks: args.executed.map((n) => ({
-      file: n.file,
+      file: path.basename(n.file),
       ok: n.ok,
       durationMs: n.durationMs,
       cells: n.cells.map((c) => ({

@@ -1,0 +1,88 @@
+import test from "ava";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { executeNotebook, type RunnerProgress } from "../../../lib/runner/execute-notebook.js";
+import { eventsOfOutputs } from "../../../lib/runner/events-in-outputs.js";
+import { buildReport, htmlSummary, junitXml } from "../../../lib/runner/reports.js";
+import { kernelPath, writeTestNotebook } from "../../helpers/notebook.js";
+import { tempProject } from "../../helpers/params.js";
+
+// These tests run real notebooks through the real Jupyter kernel (tslab) with our own kernel client.
+
+const passCheck = (title: string) => `
+import { runbook } from "../lib";
+const rb = runbook("Verificação");
+rb.emit({ kind: "check", id: "k-${title.length}", at: new Date().toISOString(), title: ${JSON.stringify(title)}, status: "pass", expected: "x", received: "x", attempts: 1, durationMs: 1, diagnoses: [] });
+`;
+
+const env = (file: string, root: string) => ({ RUNBOOK_HOME: root, RUNBOOK_PARAMS: file, RUNBOOK_STATE_DIR: path.join(root, ".state"), PATH: kernelPath() });
+
+test("executes every code cell in a real tslab kernel, records the library's events and reports progress", async (t) => {
+  const { root, file } = tempProject();
+  const nb = writeTestNotebook("01-demo.ipynb", [
+    ["markdown", "# Demo\n\n## Primeira seção"],
+    ["code", 'import { runbook } from "../lib";\nconst rb = runbook("Primeira seção");\nawait rb.run({ argv: ["echo", "olá do kernel"] });'],
+    ["markdown", "## Segunda seção"],
+    ["code", passCheck("a demo passa")],
+  ]);
+  const progress: RunnerProgress[] = [];
+  const result = await executeNotebook({ file: nb, env: env(file, root), cellTimeoutMs: 60_000, onProgress: (p) => progress.push(p) });
+  t.true(result.ok);
+  t.deepEqual(result.cells.map((c) => c.status), ["passed", "passed"]);
+  t.deepEqual(result.cells.map((c) => c.section), ["Primeira seção", "Segunda seção"]);
+  const first = result.cells[0]!;
+  t.is(first.commands.length, 1);
+  t.is(first.commands[0]!.display, "echo 'olá do kernel'");
+  t.true(first.commands[0]!.end!.ok);
+  const events = eventsOfOutputs(result.notebook.cells[1]!.outputs ?? []);
+  t.true(events.some((e) => e.kind === "output" && e.text === "olá do kernel\n"));
+  t.is(result.cells[1]!.checks[0]!.title, "a demo passa");
+  t.true(progress.some((p) => p.kind === "event" && p.event.kind === "check"));
+  t.deepEqual(progress.map((p) => p.kind).filter((k) => k !== "event"), ["notebook-start", "cell-start", "cell-end", "cell-start", "cell-end", "notebook-end"]);
+  // The source notebook is untouched.
+  t.false(readFileSync(nb, "utf8").includes("olá do kernel\\n"));
+});
+
+test("stops at the first failed cell and marks the rest skipped; the report says where and why", async (t) => {
+  const { root, file } = tempProject();
+  const nb = writeTestNotebook("02-falha.ipynb", [
+    ["markdown", "## Etapa que falha"],
+    ["code", 'import { runbook } from "../lib";\nconst rb = runbook();\nawait rb.run({ argv: ["sh", "-c", "echo quebrou >&2; exit 4"] });'],
+    ["code", passCheck("nunca roda")],
+  ]);
+  const started = new Date();
+  const result = await executeNotebook({ file: nb, env: env(file, root), cellTimeoutMs: 60_000 });
+  t.false(result.ok);
+  t.deepEqual(result.cells.map((c) => c.status), ["error", "skipped"]);
+  t.regex(result.cells[0]!.error ?? "", /código de saída 4/);
+  const report = buildReport({ startedAt: started, target: "lab", istioVersion: "1.8.1", mode: "run", executed: [result] });
+  t.false(report.ok);
+  t.like(report.firstFailure, { notebook: "02-falha.ipynb", section: "Etapa que falha" });
+  const xml = junitXml(report);
+  t.regex(xml, /<testsuite name="02-falha\.ipynb" tests="1" failures="1"/);
+  t.regex(htmlSummary(report), /Parou em: 02-falha\.ipynb › Etapa que falha/);
+});
+
+test("a cell that runs past its timeout is interrupted and reported as timeout", async (t) => {
+  const { root, file } = tempProject();
+  const nb = writeTestNotebook("03-lento.ipynb", [["code", "await new Promise((r) => setTimeout(r, 60_000));"]]);
+  const result = await executeNotebook({ file: nb, env: env(file, root), cellTimeoutMs: 1500 });
+  t.is(result.cells[0]!.status, "timeout");
+  t.false(result.ok);
+});
+
+test("injects parameters papermill-style in the executed copy only", async (t) => {
+  const { root, file } = tempProject();
+  const nb = writeTestNotebook("04-params.ipynb", [["code", 'import { runbook } from "../lib";\nconsole.log("APP=" + runbook().params.VM_APP);']]);
+  const result = await executeNotebook({
+    file: nb,
+    env: env(file, root),
+    cellTimeoutMs: 60_000,
+    injectedParameters: 'import { runbook } from "../lib";\nrunbook({ overrides: { VM_APP: "injetado" } });',
+  });
+  t.true(result.ok);
+  t.deepEqual(result.notebook.cells[0]!.metadata["tags"], ["injected-parameters"]);
+  const printed = JSON.stringify(result.notebook.cells[1]!.outputs);
+  t.regex(printed, /APP=injetado/);
+  t.false(readFileSync(nb, "utf8").includes("injetado"));
+});
