@@ -1,0 +1,63 @@
+// The VM as a part of the lab: `up` boots it and publishes VM_ADDRESS, VM_PUB_ADDRESS, VM_USER and VM_PKEY_PATH.
+import { access } from "node:fs/promises";
+import path from "node:path";
+import { isAlive, listProcessRecords } from "../host/pidfile.js";
+import { mountsBelow } from "../host/tree.js";
+import { host } from "../net/ip.js";
+import { listNetns } from "../net/netns.js";
+import { NFT, vmDownTable } from "./faults.js";
+import type { LabPart } from "../cli/part.js";
+import { vmLayout } from "./layout.js";
+import { bootState, destroyVm, resetVm, runningInit, startVm, VM_USER } from "./vm.js";
+
+/** Parameters-file entries of the VM. */
+export const vmParams = ({ plan, paths }: Parameters<LabPart["up"]>[0]): Record<string, string> => ({
+  VM_ADDRESS: plan.vmAddress,
+  VM_PUB_ADDRESS: plan.vmPublicAddress,
+  VM_USER,
+  VM_PKEY_PATH: paths.sshKey,
+});
+
+/** The VM part. */
+export const vmPart: LabPart = {
+  name: "vm",
+  async up(ctx) {
+    await startVm({ plan: ctx.plan, paths: ctx.paths, onProgress: ctx.progress });
+    return vmParams(ctx);
+  },
+  async down(ctx) {
+    return destroyVm({ plan: ctx.plan, paths: ctx.paths });
+  },
+  async leftovers({ plan, paths }) {
+    const left: string[] = [];
+    if ((await listNetns()).includes(plan.vmNetns)) left.push(`namespace de rede ${plan.vmNetns}`);
+    if ((await host([NFT, "list", "table", "bridge", vmDownTable(plan.prefix)], { allowFailure: true })).exitCode === 0) {
+      left.push(`tabela nftables bridge ${vmDownTable(plan.prefix)}`);
+    }
+    if (await access(path.join("/etc/netns", plan.vmNetns)).then(() => true, () => false)) left.push(`/etc/netns/${plan.vmNetns}`);
+    for (const m of await mountsBelow(paths.state)) left.push(`montagem ${m}`);
+    for (const record of await listProcessRecords(paths.run)) {
+      if (record.name.startsWith("vm-") && (await isAlive(record))) left.push(`processo ${record.name} (pid ${record.pid})`);
+    }
+    return left;
+  },
+  async status(ctx) {
+    const vm = { plan: ctx.plan, paths: ctx.paths };
+    const init = await runningInit(vm);
+    if (!init) {
+      const hasDisk = await access(vmLayout(ctx.paths).disk).then(() => true, () => false);
+      return [{ part: "vm", ok: false, text: `VM parada${hasDisk ? " (o disco foi mantido)" : ""}: rode \`npm run lab -- up\`` }];
+    }
+    const state = await bootState(vm);
+    return [
+      {
+        part: "vm",
+        ok: state === "running",
+        text: `VM ${ctx.plan.vmHostname} ${state === "running" ? "em execução" : `(${state})`} (pid ${init.pid}), ${ctx.plan.vmAddress} e ${ctx.plan.vmPublicAddress}, usuário ${VM_USER}`,
+      },
+    ];
+  },
+  async reset(ctx) {
+    await resetVm({ plan: ctx.plan, paths: ctx.paths, onProgress: ctx.progress });
+  },
+};
