@@ -129,3 +129,55 @@ export interface LogRequest {
 export interface LogBackend {
   logs(request: LogRequest): Promise<AsyncIterable<Buffer>>;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Added by the API server part (compatible extensions: nothing above changed).
+
+/** A request seen by in-process admission plugins (the lab's stand-in for admission webhooks). */
+export interface AdmissionRequest {
+  operation: "CREATE" | "UPDATE" | "DELETE" | "CONNECT";
+  resource: ResourceType;
+  subresource?: string;
+  kind: { group: string; version: string; kind: string };
+  namespace?: string;
+  name: string;
+  /** The incoming object; mutating plugins change it in place. */
+  object?: KubeObject;
+  oldObject?: KubeObject;
+  userInfo: { username: string; groups: string[] };
+  dryRun: boolean;
+}
+
+/** An in-process admission plugin (sidecar injection, policy checks). Throw an ApiError to deny the request. */
+export interface AdmissionPlugin {
+  name: string;
+  /** Mutating phase (before validation): change `request.object` in place. */
+  mutate?(request: AdmissionRequest): void | Promise<void>;
+  /** Validating phase (after the object is final). */
+  validate?(request: AdmissionRequest): void | Promise<void>;
+}
+
+/** What the cluster daemon hands to each component when it starts it. */
+export interface ClusterComponentContext {
+  /** The API as this component's user (`system:lab:<name>`). */
+  api: ClusterApi;
+  /** Instance number, state folder and address plan of the lab. */
+  instance: number;
+  stateDir: string;
+  /** Adds an admission plugin; returns a function that removes it. */
+  registerAdmission(plugin: AdmissionPlugin): () => void;
+  /** Writes a line to the cluster log, tagged with the component's name. */
+  log(message: string): void;
+}
+
+/** A part of the cluster daemon started after the API server (kubelet, DNS, kube-proxy, istiod stand-in…). */
+export interface ClusterComponent {
+  readonly name: string;
+  /** The kubelet provides exec and logs for pods. */
+  readonly exec?: ExecBackend;
+  readonly logs?: LogBackend;
+  /** True when this component runs pods and deletes them after their grace period (enables graceful pod deletion). */
+  readonly runsPods?: boolean;
+  start(context: ClusterComponentContext): Promise<void>;
+  stop(): Promise<void>;
+}
