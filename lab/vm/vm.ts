@@ -83,11 +83,18 @@ const tail = async (file: string, lines = 15): Promise<string> => {
   }
 };
 
-/** Recreates the VM's network namespace (a boot starts with a fresh network stack: no iptables rules, no docker0). */
+/** Recreates the VM's network namespace (a boot starts with a fresh network stack: no iptables rules, no docker0). The
+ * NIC is made here as interface index 2 with a fixed MAC, like a VM's first NIC (so `hostname -I` lists its addresses
+ * before docker0's); attachNetns then joins it to the bridge and gives it its addresses and default route. */
 const wireNetwork = async ({ plan }: VmContext): Promise<void> => {
+  const hostIf = vmHostInterface(plan);
   await removeNetns(plan.vmNetns);
-  await attachNetns({ plan, netns: plan.vmNetns, hostIf: vmHostInterface(plan), addresses: [plan.vmAddress, plan.vmPublicAddress] });
-  await inNetns(plan.vmNetns, ["ip", "link", "set", "dev", "eth0", "address", vmMacAddress(plan)]);
+  await host(["ip", "link", "del", hostIf], { allowFailure: true });
+  await host(["ip", "netns", "add", plan.vmNetns]);
+  await host(["ip", "link", "add", hostIf, "type", "veth", "peer", "name", "eth0", "address", vmMacAddress(plan), "netns", plan.vmNetns, "index", "2"]);
+  await host(["ip", "link", "set", hostIf, "master", plan.bridge]);
+  await host(["ip", "link", "set", hostIf, "up"]);
+  await attachNetns({ plan, netns: plan.vmNetns, hostIf, addresses: [plan.vmAddress, plan.vmPublicAddress] });
 };
 
 /** Boots the VM (no-op when it is running) and waits until its units (sshd, docker) are started. */
