@@ -25,7 +25,7 @@ export interface AppRequest {
   headers: HeaderList;
   /** `http`, or X-Forwarded-Proto (uvicorn runs with --proxy-headers --forwarded-allow-ips=*). */
   scheme: string;
-  /** The listening address, for redirects when the request has no Host header. */
+  /** The connection's local address, for redirects when the request has no Host header. */
   server: { host: string; port: number };
 }
 

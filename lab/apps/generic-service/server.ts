@@ -67,7 +67,7 @@ const reachableHost = (host: string): string => {
 const lastHeader = (headers: HeaderList, name: string): string | undefined => headers.filter(([key]) => key === name).at(-1)?.[1];
 
 // uvicorn's scope: decoded path, raw query, lower-cased headers; its ProxyHeadersMiddleware trusts every client.
-const toAppRequest = (req: http.IncomingMessage, server: { host: string; port: number }): { request: AppRequest; client: string } => {
+const toAppRequest = (req: http.IncomingMessage): { request: AppRequest; client: string } => {
   let target = req.url ?? "/";
   if (/^https?:\/\//i.test(target)) {
     const parsed = new URL(target);
@@ -93,7 +93,7 @@ const toAppRequest = (req: http.IncomingMessage, server: { host: string; port: n
       queryString,
       headers,
       scheme: forwardedProto !== undefined ? forwardedProto.trim() : "http",
-      server,
+      server: { host: req.socket.localAddress ?? "", port: req.socket.localPort ?? 0 },
     },
   };
 };
@@ -112,7 +112,6 @@ export const startGenericService = async (options: GenericServiceOptions = {}): 
   const sockets = new Set<Socket>();
   const server = http.createServer({ keepAliveTimeout: 5000 });
   const pid = process.pid;
-  let boundPort = port;
 
   const write = (req: http.IncomingMessage, res: http.ServerResponse, response: AppResponse, client: string, request: AppRequest): void => {
     log.access({
@@ -142,7 +141,7 @@ export const startGenericService = async (options: GenericServiceOptions = {}): 
   };
 
   const serve = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
-    const { request, client } = toAppRequest(req, { host, port: boundPort });
+    const { request, client } = toAppRequest(req);
     let response: AppResponse;
     try {
       response = await handleRequest(request, { config, log, signal: controller.signal, now: options.now, newTraceId: options.newTraceId });
@@ -194,7 +193,7 @@ export const startGenericService = async (options: GenericServiceOptions = {}): 
       resolve();
     });
   });
-  boundPort = (server.address() as AddressInfo).port;
+  const boundPort = (server.address() as AddressInfo).port;
 
   log.supervisor("INFO", `Uvicorn running on http://${host}:${boundPort} (Press CTRL+C to quit)`);
   log.supervisor("INFO", `Started parent process [${pid}]`);

@@ -150,6 +150,8 @@ test("a trailing slash is redirected (307, empty chunked body) to the route, hon
   const reply = await request(`${service.url}/s/`);
   t.is(reply.status, 307);
   t.is(reply.headers["location"], `${service.url}/s`);
+  const noHost = await rawExchange(service.port, "GET /healthz/ HTTP/1.0\r\n\r\n");
+  t.true(noHost.received.includes(`\r\nlocation: http://127.0.0.1:${service.port}/healthz\r\n`), "without Host, the connection's local address");
 });
 
 test("paths are percent-decoded before routing and logged re-quoted", async (t) => {
