@@ -98,8 +98,17 @@ export class KubeClient {
 
   /** The namespace a namespaced call uses. */
   namespaceOf(namespace: string | undefined): string {
-    if (namespace !== undefined) validateNamespace(namespace);
-    return namespace ?? this.target.namespace;
+    if (namespace !== undefined) {
+      validateNamespace(namespace);
+      return namespace;
+    }
+    if (!this.planned) return this.target.namespace;
+    // Planning needs no kubeconfig: without one, kubectl's own default applies.
+    try {
+      return this.target.namespace;
+    } catch {
+      return "default";
+    }
   }
 
   /** Reads one object; undefined when it does not exist (or in plan mode). Other errors reject with KubeApiError. */

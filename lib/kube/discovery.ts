@@ -50,9 +50,13 @@ export class Discovery {
     if (type.version) return { ...type, apiVersion: apiVersionOf(type) };
     const group = (await this.#groupList()).find((g) => g.name === type.group);
     if (!group) throw notServed(type.plural + "." + type.group, type.group);
-    const version = group.preferredVersion?.version ?? group.versions[0]?.version;
-    if (!version) throw notServed(type.plural + "." + type.group, type.group);
-    return { ...type, version, apiVersion: apiVersionOf({ group: type.group, version }) };
+    // The group may be served without this type (another CRD of the group missing): look in every served version.
+    const versions = [group.preferredVersion?.version, ...group.versions.map((v) => v.version)].filter((v, i, all): v is string => !!v && all.indexOf(v) === i);
+    for (const version of versions) {
+      const apiVersion = apiVersionOf({ group: type.group, version });
+      if ((await this.#resourceList(apiVersion)).some((r) => r.name === type.plural)) return { ...type, version, apiVersion };
+    }
+    throw notServed(type.plural + "." + type.group, type.group);
   }
 
   async #resolveKind({ apiVersion, kind }: { apiVersion: string; kind: string }): Promise<ResolvedType> {
