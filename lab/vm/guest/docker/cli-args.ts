@@ -33,7 +33,7 @@ export const SUPPORTED = [
 
 const unsupported = (what: string): UnsupportedUsageError =>
   new UnsupportedUsageError(
-    `docker (laboratório): ${what} não é suportado pelo docker desta VM do laboratório, que executa só a imagem do curso ` +
+    `docker (laboratório): o docker desta VM do laboratório não suporta ${what}; ele executa só a imagem do curso ` +
       `(kdop/generic-service:0.0.5) com: ${SUPPORTED.join(" | ")} (veja docker --help)`,
   );
 

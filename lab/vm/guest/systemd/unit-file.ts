@@ -12,7 +12,7 @@ export const parseUnitText = (text: string): UnitSections => {
   for (let i = 0; i < lines.length; i++) {
     let line = lines[i]!.trim();
     while (line.endsWith("\\") && i + 1 < lines.length) {
-      line = `${line.slice(0, -1)} ${lines[++i]!.trim()}`;
+      line = `${line.slice(0, -1).trimEnd()} ${lines[++i]!.trim()}`;
     }
     if (!line || line.startsWith("#") || line.startsWith(";")) continue;
     const section = /^\[(.+)\]$/.exec(line);
