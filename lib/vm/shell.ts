@@ -6,12 +6,15 @@ import os from "node:os";
 import path from "node:path";
 import { InputError } from "../errors.js";
 import { quote as quoteWord } from "../run/quote.js";
-import type { CommandResult } from "../run/result.js";
+import { CommandResult } from "../run/result.js";
 import type { Session } from "../run/session.js";
 import { VmError, classifyVmFailure, explainVmFailure, type VmFailureContext } from "./failure.js";
 import { inspectPrivateKey, type PrivateKeyInfo } from "./key-file.js";
 import { remoteCommandLine, sshVmDisplay } from "./remote-command.js";
 import { scpDestination, sshClientOptions, sshDestination, DEFAULT_CONNECT_TIMEOUT_SECONDS } from "./ssh-options.js";
+
+/** ssh's notice when it trusts a new host key (accept-new). */
+const FIRST_CONTACT = /^Warning: Permanently added '([^']+)' \(([^)]+)\) to the list of known hosts\.\r?\n/m;
 
 /** How the runbook reaches the VM. */
 export interface VmShellOptions {
@@ -126,7 +129,7 @@ export class VmShell {
       nothrow: true,
       ...pick(command, ["stdin", "timeoutMs", "quiet", "secrets", "signal", "step"]),
     });
-    return this.#settle(result, command.nothrow);
+    return this.#settle(this.#firstContact(result), command.nothrow);
   }
 
   /** Copies local files to the VM with scp (`scp -i KEY files user@host:dest` in the course). */
@@ -146,7 +149,21 @@ export class VmShell {
       nothrow: true,
       ...pick(upload, ["timeoutMs", "step", "signal"]),
     });
-    return this.#settle(result, upload.nothrow);
+    return this.#settle(this.#firstContact(result), upload.nothrow);
+  }
+
+  /**
+   * On the first connection ssh prints that it trusted the host key: tell the reader where it was recorded, and keep
+   * that notice out of the result's stderr (which then holds only what the remote command printed).
+   */
+  #firstContact(result: CommandResult): CommandResult {
+    const notice = FIRST_CONTACT.exec(result.stderr);
+    if (!notice) return result;
+    this.session.note(
+      `primeira conexão com ${notice[1]}: a chave de host (${notice[2]}) foi aceita e registrada em ${this.context.knownHostsFile}; ` +
+        "as próximas conexões serão conferidas com ela, e uma chave diferente será recusada",
+    );
+    return new CommandResult({ ...result.toJSON(), stderr: result.stderr.replace(FIRST_CONTACT, "") });
   }
 
   /** Throws (or, with nothrow, returns) a failed result, classified as a VmError when its reason is known. */
