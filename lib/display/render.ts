@@ -80,29 +80,37 @@ export const renderCommandHtml = (view: CommandView): string => {
 const CHECK_ICON = { pass: "✔", fail: "✘", skip: "–" } as const;
 const CHECK_COLOR = { pass: "#1a7f37", fail: "#cf222e", skip: "#6e7781" } as const;
 
-/** Plain-text rendering of a check (with diagnoses when it failed). */
+/** Plain-text rendering of a check: ✔ title; on failure expected vs received, where it differs, and the diagnoses. */
 export const renderCheckText = (check: CheckEvent): string => {
-  const lines = [`${CHECK_ICON[check.status]} ${check.title}`];
-  if (check.status !== "pass") {
+  const lines = [`${CHECK_ICON[check.status]} ${check.title}${check.status === "skip" ? " (não executado: modo plano)" : ""}`];
+  if (check.status === "fail") {
     lines.push(`  esperado: ${indent(check.expected)}`, `  recebido: ${indent(check.received)}`);
+    if (check.detail) lines.push(`  diferença: ${indent(check.detail)}`);
+  } else if (check.status === "skip") {
+    lines.push(`  esperado: ${indent(check.expected)}`);
   }
   if (check.attempts > 1) lines.push(`  tentativas: ${check.attempts} em ${formatDuration(check.durationMs)}`);
   for (const d of check.diagnoses) {
-    lines.push(`  ▸ causa provável: ${d.cause}`, `    como corrigir: ${indent(d.fix, 4)}`);
+    lines.push(`  ▸ causa provável: ${indent(d.cause, 4)}`, `    como corrigir: ${indent(d.fix, 4)}`);
     if (d.evidence) lines.push(`    evidência: ${indent(d.evidence, 4)}`);
   }
   return lines.join("\n");
 };
 
-/** HTML rendering of a check (a badge, expected vs received, diagnoses). */
+const CHECK_CELL = "padding:0 6px;color:#555;vertical-align:top;white-space:nowrap";
+const CHECK_PRE = "margin:0;white-space:pre-wrap;max-height:24em;overflow:auto";
+
+/** The expected/received table of a check. */
+const checkTable = (check: CheckEvent): string =>
+  `<table style="border-collapse:collapse;margin-top:2px;font-size:12px">` +
+  `<tr><td style="${CHECK_CELL}">esperado</td><td><pre style="${CHECK_PRE}">${escapeHtml(check.expected)}</pre></td></tr>` +
+  (check.status === "skip" ? "" : `<tr><td style="${CHECK_CELL}">recebido</td><td><pre style="${CHECK_PRE}">${escapeHtml(check.received)}</pre></td></tr>`) +
+  (check.detail ? `<tr><td style="${CHECK_CELL}">diferença</td><td><pre style="${CHECK_PRE};color:#cf222e">${escapeHtml(check.detail)}</pre></td></tr>` : "") +
+  `</table>`;
+
+/** HTML rendering of a check: a ✔/✘ badge; expected vs received (folded when it passed); diagnoses under a failure. */
 export const renderCheckHtml = (check: CheckEvent): string => {
   const color = CHECK_COLOR[check.status];
-  const details =
-    check.status === "pass"
-      ? ""
-      : `<table style="border-collapse:collapse;margin-top:2px;font-size:12px">` +
-        `<tr><td style="padding:0 6px;color:#555;vertical-align:top">esperado</td><td><pre style="margin:0;white-space:pre-wrap">${escapeHtml(check.expected)}</pre></td></tr>` +
-        `<tr><td style="padding:0 6px;color:#555;vertical-align:top">recebido</td><td><pre style="margin:0;white-space:pre-wrap">${escapeHtml(check.received)}</pre></td></tr></table>`;
   const diagnoses = check.diagnoses
     .map(
       (d) =>
@@ -113,10 +121,13 @@ export const renderCheckHtml = (check: CheckEvent): string => {
     )
     .join("");
   const attempts = check.attempts > 1 ? ` <span style="color:#667;font-size:11px">(${check.attempts} tentativas, ${escapeHtml(formatDuration(check.durationMs))})</span>` : "";
-  return (
-    `<div class="iev-check iev-${check.status}" style="margin:4px 0;padding:4px 8px;border:1px solid ${color};border-radius:6px">` +
-    `<span style="color:${color};font-weight:700">${CHECK_ICON[check.status]}</span> ${escapeHtml(check.title)}${attempts}${details}${diagnoses}</div>`
-  );
+  const skip = check.status === "skip" ? ` <span style="color:#667;font-size:11px">(não executado: modo plano)</span>` : "";
+  const head = `<span style="color:${color};font-weight:700">${CHECK_ICON[check.status]}</span> ${escapeHtml(check.title)}${attempts}${skip}`;
+  const body =
+    check.status === "fail"
+      ? `${head}${checkTable(check)}${diagnoses}`
+      : `<details><summary style="cursor:pointer;list-style-position:inside">${head}</summary>${checkTable(check)}</details>`;
+  return `<div class="iev-check iev-${check.status}" style="margin:4px 0;padding:4px 8px;border:1px solid ${color};border-radius:6px">${body}</div>`;
 };
 
 /** Plain-text rendering of a note. */

@@ -68,6 +68,10 @@ export interface CheckEvent {
   attempts: number;
   durationMs: number;
   diagnoses: Diagnosis[];
+  /** Where or why it failed, e.g. "linha 2, campo 3: esperado «x», recebido «y»" (Portuguese). */
+  detail?: string;
+  /** What the check compared against: a matcher ({ kind: "like", expected }) or a structured check's kind and parameters. */
+  expectation?: { kind: string; spec?: Record<string, unknown> };
   /** Machine-readable extras (parsed values, counts), masked. */
   data?: unknown;
 }

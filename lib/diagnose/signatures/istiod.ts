@@ -1,0 +1,111 @@
+// The VM's sidecar reaching istiod through the east-west gateway (port 15012): unreachable address, nothing on
+// the port, missing /etc/hosts entry, DNS timeouts, and the agent's "not ready" and stream-closed lines.
+import { findAny, findLine, or } from "../evidence.js";
+import type { Signature, SignatureInput } from "../types.js";
+
+const gatewayCheck = (input: SignatureInput, ip: string): string =>
+  `confira o endereço e as portas do gateway: \`kubectl get svc istio-eastwestgateway -n ${input.context.istioNamespace}\` (EXTERNAL-IP e as portas 15012, 15017 e 15443); da VM, teste \`nc -vz ${ip} 15012\``;
+
+/** dial tcp <ip>:15012 failed. */
+const istiodUnreachable: Signature = {
+  id: "istiod-inacessivel",
+  specificity: 90,
+  detect: (input) => {
+    const hit = findLine(input.text, /dial tcp (\[[^\]]+\]|[\d.]+):15012: (?:connect: )?(i\/o timeout|connection refused|connection timed out|no route to host)/i);
+    if (!hit) return undefined;
+    const ip = hit.match[1]!;
+    const reason = hit.match[2]!.toLowerCase();
+    const ew = input.context.eastWestAddress;
+    const mismatch = ew !== undefined && ew !== "" && ew !== ip;
+    const hostsNote = mismatch ? ` O /etc/hosts da VM aponta istiod para ${ip}, mas o east-west gateway está em ${ew}.` : "";
+    if (reason === "connection refused") {
+      return {
+        cause: `a VM chega em ${ip}, mas nada escuta na porta 15012: o east-west gateway não expõe o istiod (ou o endereço não é o do gateway).${hostsNote}`,
+        fix: mismatch
+          ? `corrija a linha do istiod no /etc/hosts da VM para ${ew} e reinicie: \`sudo systemctl restart istio\``
+          : `aplique samples/multicluster/expose-istiod.yaml (\`kubectl apply -n ${input.context.istioNamespace} -f …/expose-istiod.yaml\`) e ${gatewayCheck(input, ip)}`,
+        evidence: hit.line,
+        specificity: mismatch ? 95 : 90,
+        variant: "recusada",
+      };
+    }
+    return {
+      cause: `a VM não alcança o istiod em ${ip}:15012 (${reason}): o tráfego da VM até o east-west gateway é descartado ou o endereço está errado.${hostsNote}`,
+      fix: mismatch
+        ? `corrija a linha do istiod no /etc/hosts da VM para ${ew} e reinicie: \`sudo systemctl restart istio\``
+        : `${gatewayCheck(input, ip)}; libere a saída da VM para essas portas e a entrada no balanceador`,
+      evidence: hit.line,
+      specificity: mismatch ? 95 : 90,
+    };
+  },
+};
+
+/** lookup istiod.istio-system.svc … no such host: the hosts entry is missing. */
+const hostsEntryMissing: Signature = {
+  id: "istiod-sem-entrada-no-hosts",
+  specificity: 95,
+  detect: (input) => {
+    const hit = findLine(input.text, /lookup (istiod[\w.-]*) on (\S+?):? no such host/);
+    if (!hit) return undefined;
+    const user = or(input.context.vmUser, "<usuário>");
+    return {
+      cause: `a VM não conhece o nome ${hit.match[1]}: falta no /etc/hosts da VM a linha do arquivo hosts gerado pelo istioctl`,
+      fix: `anexe o arquivo ao /etc/hosts da VM (\`ssh-vm sudo sh -c 'cat /home/${user}/hosts >> /etc/hosts'\`), confira que ele não está vazio (se o balanceador só tem nome DNS, gere os arquivos com --ingressIP) e reinicie o sidecar: \`sudo systemctl restart istio\``,
+      evidence: hit.line,
+    };
+  },
+};
+
+/** lookup istiod… i/o timeout: no DNS server answers. */
+const istiodDnsTimeout: Signature = {
+  id: "istiod-dns-sem-resposta",
+  specificity: 85,
+  detect: (input) => {
+    const hit = findLine(input.text, /lookup (istiod[\w.-]*) on (\S+?):? (?:read udp \S+: )?i\/o timeout/);
+    return hit && {
+      cause: `a consulta DNS de ${hit.match[1]} esgotou o tempo (servidor ${hit.match[2]}): o nome não está no /etc/hosts e o DNS não responde`,
+      fix: `anexe o arquivo hosts gerado pelo istioctl ao /etc/hosts da VM (a entrada evita o DNS) e reinicie o sidecar`,
+      evidence: hit.line,
+    };
+  },
+};
+
+/** The agent reports Envoy without configuration. */
+const notReady: Signature = {
+  id: "envoy-sem-configuracao",
+  specificity: 40,
+  detect: (input) => {
+    const hit = findLine(input.text, /Envoy proxy is NOT ready: config not received from (?:XDS server|Pilot)/);
+    return hit && {
+      cause: "o Envoy da VM ainda não recebeu configuração do istiod",
+      fix: "procure nas linhas anteriores do /var/log/istio/istio.log erros de conexão (porta 15012), de token ou de certificado; até isso se resolver, o DNS da VM também não resolve nomes do cluster",
+      evidence: hit.line,
+    };
+  },
+};
+
+/** Envoy's ADS stream closed with gRPC Unavailable (14) or Unauthenticated (16). */
+const streamClosed: Signature = {
+  id: "xds-fluxo-fechado",
+  specificity: 60,
+  detect: (input) => {
+    const hit = findAny(input.text, [/StreamAggregatedResources gRPC config stream (?:to \S+ )?closed(?: since \d+s ago)?: (14|16), (.*)/]);
+    if (!hit) return undefined;
+    if (hit.match[1] === "16") {
+      return {
+        cause: "o istiod recusou a autenticação do sidecar da VM (gRPC 16, Unauthenticated)",
+        fix: "gere o istio-token de novo (istioctl x workload entry configure), copie para /var/run/secrets/tokens/istio-token e reinicie o sidecar",
+        evidence: hit.line,
+        variant: "autenticacao",
+      };
+    }
+    return {
+      cause: "o Envoy da VM perdeu (ou não conseguiu abrir) o fluxo de configuração com o istiod (gRPC 14, Unavailable)",
+      fix: `verifique a conexão da VM com o istiod: ${gatewayCheck(input, or(input.context.eastWestAddress, "<IP do gateway>"))}`,
+      evidence: hit.line,
+    };
+  },
+};
+
+/** istiod signatures. */
+export const ISTIOD_SIGNATURES: readonly Signature[] = [istiodUnreachable, hostsEntryMissing, istiodDnsTimeout, notReady, streamClosed];
