@@ -69,10 +69,9 @@ const lastHeader = (headers: HeaderList, name: string): string | undefined => he
 // uvicorn's scope: decoded path, raw query, lower-cased headers; its ProxyHeadersMiddleware trusts every client.
 const toAppRequest = (req: http.IncomingMessage): { request: AppRequest; client: string } => {
   let target = req.url ?? "/";
-  if (/^https?:\/\//i.test(target)) {
-    const parsed = new URL(target);
-    target = `${parsed.pathname}${parsed.search}`;
-  }
+  // Absolute-form targets (proxies): keep the path and query, as httptools' URL parser does.
+  const absolute = /^https?:\/\/[^/?#]*(.*)$/i.exec(target);
+  if (absolute) target = absolute[1] || "/";
   target = target.split("#")[0] ?? "";
   const queryAt = target.indexOf("?");
   const rawPath = queryAt < 0 ? target : target.slice(0, queryAt);
@@ -146,6 +145,7 @@ export const startGenericService = async (options: GenericServiceOptions = {}): 
     try {
       response = await handleRequest(request, { config, log, signal: controller.signal, now: options.now, newTraceId: options.newTraceId });
     } catch (error) {
+      // Only cancellation is expected here; anything else is answered like Starlette's ServerErrorMiddleware.
       if (isAbortError(error) || controller.signal.aborted) {
         req.socket.destroy();
         return;
@@ -167,7 +167,13 @@ export const startGenericService = async (options: GenericServiceOptions = {}): 
     socket.on("close", () => sockets.delete(socket));
   });
   server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const handling = serve(req, res).finally(() => inFlight.delete(handling));
+    const handling = serve(req, res)
+      .catch((error: unknown) => {
+        // A fault in the server itself (not the application): log it like uvicorn and drop the connection.
+        log.server("ERROR", `Exception in ASGI application\n${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+        req.socket.destroy();
+      })
+      .finally(() => inFlight.delete(handling));
     inFlight.add(handling);
   });
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => {

@@ -160,6 +160,15 @@ test("paths are percent-decoded before routing and logged re-quoted", async (t) 
   t.true(logs.texts("stdout").some((line) => line.includes('"GET /healthz HTTP/1.1" 200 OK')));
 });
 
+test("absolute-form request targets (as proxies send them) are routed by their path", async (t) => {
+  const { service } = await startService(t);
+  const ok = await rawExchange(service.port, "GET http://front-end:8000/healthz HTTP/1.1\r\nHost: front-end:8000\r\n\r\n", (text) => text.includes("}"));
+  t.true(ok.received.startsWith("HTTP/1.1 200 OK\r\n"));
+  const odd = await rawExchange(service.port, "GET http://[bad HTTP/1.1\r\nHost: x\r\n\r\n", (text) => text.includes("}"));
+  t.true(odd.received.startsWith("HTTP/1.1 200 OK\r\n"), "an authority that is not a valid host still routes to its (empty) path: /");
+  t.is((await request(`${service.url}/healthz`)).status, 200);
+});
+
 test("access lines name the client's address and port, or X-Forwarded-For's last address with port 0", async (t) => {
   const { service, logs } = await startService(t);
   await request(`${service.url}/healthz`);
