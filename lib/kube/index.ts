@@ -13,6 +13,7 @@ export { serverSideApply, FIELD_MANAGER, type ServerSideApplyOptions } from "./a
 export { execInPod, exitCodeOf, type ExecInPodOptions } from "./exec.js";
 export { recordOperation, type OperationOutcome, type RecordOperationOptions } from "./record.js";
 export { toYaml, parseYaml, plain, describeObjects, type Manifest } from "./manifest.js";
+export { writeManifestFile, type WriteManifestFileOptions } from "./manifest-file.js";
 export { validateName, validateNamespace, validateLabels, validatePort } from "./names.js";
 export { findProgram, requireProgram } from "./tools.js";
 export { diagnoseKubeFailure, KUBE_FAILURE_IDS } from "./failures.js";
