@@ -1,4 +1,5 @@
 import test from "ava";
+import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { InputError } from "../../../lib/errors.js";
@@ -211,4 +212,36 @@ test("a remote command line too long for the remote shell is refused before anyt
   const { vm, events } = vmSession({ fixture });
   await t.throwsAsync(vm.ssh({ argv: ["echo", "x".repeat(MAX_REMOTE_COMMAND_BYTES)] }), { instanceOf: InputError, message: /stdin|copyTo/ });
   t.is(events.ofKind("command").length, 0);
+});
+
+test.serial("a passphrase-protected key works through the student's ssh-agent, and is refused up front without one", async (t) => {
+  const dir = canaryDir("agent");
+  const key = path.join(dir, "id_protected");
+  spawnSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "segredo-longo", "-f", key]);
+  await fixture.inside(["sh", "-c", `cat ${key}.pub >> /home/peguser/.ssh/authorized_keys`]);
+  const saved = process.env["SSH_AUTH_SOCK"];
+  delete process.env["SSH_AUTH_SOCK"];
+  try {
+    const without = vmSession({ fixture, key });
+    await t.throwsAsync(without.vm.ssh({ argv: ["true"] }), { instanceOf: InputError, message: /protegida por senha[\s\S]*ssh-add/ });
+    t.is(without.events.ofKind("command").length, 0);
+
+    const socket = path.join(dir, "agent.sock");
+    const agent = spawn("ssh-agent", ["-D", "-a", socket], { stdio: "ignore" });
+    try {
+      for (let i = 0; i < 100 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 20));
+      const askpass = path.join(dir, "askpass");
+      writeFileSync(askpass, "#!/bin/sh\necho segredo-longo\n", { mode: 0o700 });
+      const added = spawnSync("ssh-add", [key], { env: { ...process.env, SSH_AUTH_SOCK: socket, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: "force" }, encoding: "utf8" });
+      t.is(added.status, 0, added.stderr);
+      process.env["SSH_AUTH_SOCK"] = socket;
+      const withAgent = vmSession({ fixture, key });
+      t.is((await withAgent.vm.ssh({ argv: ["id", "-un"] })).text(), "peguser");
+    } finally {
+      agent.kill();
+    }
+  } finally {
+    if (saved === undefined) delete process.env["SSH_AUTH_SOCK"];
+    else process.env["SSH_AUTH_SOCK"] = saved;
+  }
 });
