@@ -44,6 +44,9 @@ const message = (reply: Reply): string => {
   }
 };
 
+/** Like the docker CLI's reportError: exactly one final period. */
+const sentence = (text: string): string => `${text.replace(/\.$/, "")}.`;
+
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -113,14 +116,14 @@ const run = async (argv: string[]): Promise<number> => {
     const { repository, tag } = parseReference(args.image);
     const pulled = await call("POST", `/images/create?fromImage=${encodeURIComponent(repository)}&tag=${encodeURIComponent(tag)}`);
     if (pulled.status !== 200) {
-      err(`docker: Error response from daemon: ${message(pulled)}.`);
+      err(`docker: Error response from daemon: ${sentence(message(pulled))}`);
       err("See 'docker run --help'.");
       return 125;
     }
     created = await call("POST", `/containers/create${name}`, body);
   }
   if (created.status !== 201) {
-    err(`docker: Error response from daemon: ${message(created)}.`);
+    err(`docker: Error response from daemon: ${sentence(message(created))}`);
     err("See 'docker run --help'.");
     return 125;
   }
@@ -128,7 +131,7 @@ const run = async (argv: string[]): Promise<number> => {
   for (const w of warnings ?? []) err(`WARNING: ${w}`);
   const started = await call("POST", `/containers/${id}/start`);
   if (started.status !== 204 && started.status !== 304) {
-    err(`docker: Error response from daemon: ${message(started)}.`);
+    err(`docker: Error response from daemon: ${sentence(message(started))}`);
     return 125;
   }
   if (args.detach) {
