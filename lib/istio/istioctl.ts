@@ -353,8 +353,17 @@ export class Istioctl {
   }
 }
 
-/** Runs "$gen… | $install…" with pipefail; the argv after the script is: generator argv, "--", install argv. */
-const PIPELINE = 'set -o pipefail; gen=(); while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do gen+=("$1"); shift; done; shift; "${gen[@]}" | "$@"';
+/**
+ * The pipeline `gen… | istioctl install -y -f -`, safer than a plain pipe: the generator runs first and istioctl only
+ * gets its output when it succeeded and printed something (an empty `-f -` would reinstall the default profile).
+ * Arguments after the script: the generator's argv, "--", istioctl's argv.
+ */
+const PIPELINE = [
+  'gen=(); while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do gen+=("$1"); shift; done; shift',
+  'out=$("${gen[@]}") || exit $?',
+  '[ -n "$out" ] || { echo "o gerador não imprimiu nenhum IstioOperator" >&2; exit 1; }',
+  'printf "%s\\n" "$out" | "$@"',
+].join("\n");
 
 /** "app=pegasus-pay,version=v1" (istioctl's map flags). */
 const pairs = (map: Record<string, string | number>): string =>
