@@ -55,6 +55,8 @@ export interface DataPlaneProfile {
   readonly mtlsHttp11Alpn: readonly string[];
   /** Client ALPN for TCP over mTLS (metadata exchange on): ["istio-peer-exchange","istio"]. */
   readonly mtlsTcpAlpn: readonly string[];
+  /** Address of the sds-grpc bootstrap cluster's host (a Unix socket path as /clusters prints it). */
+  readonly sdsSocketPath: string;
   /** /clusters text starts each cluster with `::observability_name::` (≈1.12+, Envoy ≥1.20). */
   readonly clustersObservabilityName: boolean;
   /** /clusters text lists `::eds_service_name::` for EDS clusters (≈1.20+). */
@@ -122,6 +124,7 @@ export const dataPlaneProfile = (istioVersion: string): DataPlaneProfile => {
     inboundForwardsToInstanceIp: ge(10),
     mtlsHttp11Alpn: minor === 8 ? ["istio-http/1.1", "istio"] : ["istio-http/1.1", "istio", "http/1.1"],
     mtlsTcpAlpn: ["istio-peer-exchange", "istio"],
+    sdsSocketPath: ge(14) ? "./var/run/secrets/workload-spiffe-uds/socket" : "./etc/istio/proxy/SDS",
     clustersObservabilityName: ge(12),
     clustersEdsServiceName: ge(20),
     cdsLogStyle: ge(20) ? "response-indicates" : "add-remove",
