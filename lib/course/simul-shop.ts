@@ -1,7 +1,9 @@
 // The course's simul-shop (chapter 4: exemplos/simul-shop/manifests/4/{deployments,services}.yaml in
-// kdop-dev/istio-curso-files) and chapter 14's legacy pegasus-pay on the VM, as data: the single source the lab's
+// kdop-dev/istio-curso-files) and chapter 14's legacy pegasus-pay on the VM, as data: the single source the runbook's
 // simul-shop manifests and the architecture picture are generated from.
-import { GENERIC_SERVICE_IMAGE } from "../generic-service/images.js";
+
+/** The course's generic service image (every simul-shop module and pegasus-pay run it). */
+export const GENERIC_SERVICE_IMAGE = "kdop/generic-service:0.0.5";
 
 /** One container environment variable, in manifest order. */
 export interface EnvVar {

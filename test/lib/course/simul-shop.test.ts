@@ -3,8 +3,8 @@
 // (schedules calls to itself at /s every 10 s and splits to login, catalogue, orders/s), orders (splits to shipping,
 // cart, payment, accounts), login, catalogue, shipping, cart, payment, accounts") and chapter 14.
 import test from "ava";
-import { readConfig } from "../../../../lab/apps/generic-service/config.js";
-import { startGenericService, type GenericService } from "../../../../lab/apps/generic-service/server.js";
+import { readConfig } from "../../../lab/apps/generic-service/config.js";
+import { startGenericService, type GenericService } from "../../../lab/apps/generic-service/server.js";
 import {
   callGraph,
   envValue,
@@ -12,7 +12,7 @@ import {
   SERVICES_YAML_ORDER,
   SIMUL_SHOP_SERVICES,
   type CallEdge,
-} from "../../../../lab/apps/simul-shop/topology.js";
+} from "../../../lib/course/simul-shop.js";
 
 const edges = (filter: Partial<CallEdge>): Array<[string, string]> =>
   callGraph()
