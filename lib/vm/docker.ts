@@ -1,5 +1,6 @@
 // The course's legacy app runs in Docker on the VM: `docker run`, `docker logs`, `docker stop` and whether a container
-// is running, with every option a separate, checked argument.
+// is running, with every option a separate, checked argument. Only the forms the course uses (which the lab's docker
+// stand-in also accepts): no --format, --tail or inspect.
 import { InputError } from "../errors.js";
 import type { CommandResult } from "../run/result.js";
 import type { VmShell } from "./shell.js";
@@ -23,6 +24,8 @@ export interface DockerRunOptions {
   command?: readonly string[];
   /** Run docker under sudo (default false: the course's user is in the docker group). */
   sudo?: boolean;
+  /** Remove a container of the same name first (`docker rm -f NAME`), so that re-running the step starts it afresh. */
+  replace?: boolean;
 }
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -60,34 +63,59 @@ export const dockerRunArgv = (o: DockerRunOptions): string[] => {
     ...(o.detach ?? true ? ["-d"] : []),
     ...(o.rm ?? true ? ["--rm"] : []),
     ...(o.publish ?? []).flatMap((p) => ["-p", p]),
-    ...(o.network !== undefined ? ["--network", o.network] : []),
     ...(o.hostname !== undefined ? ["--hostname", o.hostname] : []),
     ...(o.name !== undefined ? ["--name", containerName(o.name, "docker run")] : []),
     ...Object.entries(o.env ?? {}).flatMap(([k, v]) => ["-e", `${k}=${v}`]),
+    ...(o.network !== undefined ? ["--network", o.network] : []),
     o.image,
     ...(o.command ?? []),
   ];
 };
 
-/** Starts a container on the VM (`docker run …`). */
-export const dockerRun = async (shell: VmShell, options: DockerRunOptions): Promise<CommandResult> =>
-  shell.ssh({ argv: dockerRunArgv(options), sudo: options.sudo ?? false, timeoutMs: 300_000 });
+/** Starts a container on the VM (`docker run …`); with `replace`, removes one of the same name first. */
+export const dockerRun = async (shell: VmShell, options: DockerRunOptions): Promise<CommandResult> => {
+  const argv = dockerRunArgv(options);
+  if (options.replace) {
+    if (options.name === undefined) throw new InputError("docker run: replace precisa de name", "passe name (o contêiner a substituir), por exemplo pegasus-pay");
+    await dockerRemove(shell, { name: options.name, ...(options.sudo !== undefined ? { sudo: options.sudo } : {}) });
+  }
+  return shell.ssh({ argv, sudo: options.sudo ?? false, timeoutMs: 300_000 });
+};
 
-/** A container's logs (`docker logs [--tail N] NAME`; stdout and stderr of the app together). */
+/** Removes a container, running or not (`docker rm -f NAME`); a missing one is not an error. */
+export const dockerRemove = async (shell: VmShell, { name, sudo = false }: { name: string; sudo?: boolean }): Promise<{ removed: boolean; result: CommandResult }> => {
+  const result = await shell.ssh({ argv: ["docker", "rm", "-f", containerName(name, "docker rm")], sudo, nothrow: true });
+  shell.raiseIfNotAnswered(result);
+  if (!result.ok && !/No such container/i.test(result.stderr)) throw result;
+  return { removed: result.ok && !result.planned, result };
+};
+
+/** A container's logs (`docker logs NAME`; the app's stdout and stderr together), the last `tail` lines when given. */
 export const dockerLogs = async (shell: VmShell, { name, tail, sudo = false }: { name: string; tail?: number; sudo?: boolean }): Promise<string> => {
   if (tail !== undefined && (!Number.isInteger(tail) || tail < 1)) throw new InputError(`docker logs: tail ${tail} inválido`, "use um inteiro positivo");
-  const result = await shell.ssh({ argv: ["docker", "logs", ...(tail !== undefined ? ["--tail", String(tail)] : []), containerName(name, "docker logs")], sudo });
-  return result.output;
+  // The course's `docker logs NAME`; the tail is cut here (the lab's docker, like the course, has no --tail).
+  const result = await shell.ssh({ argv: ["docker", "logs", containerName(name, "docker logs")], sudo });
+  const text = result.output;
+  if (tail === undefined) return text;
+  const lines = text.replace(/\n$/, "").split("\n");
+  return lines.length <= tail ? text : `${lines.slice(-tail).join("\n")}\n`;
 };
 
 /** Stops a container (`docker stop NAME`). */
 export const dockerStop = async (shell: VmShell, { name, sudo = false }: { name: string; sudo?: boolean }): Promise<CommandResult> =>
   shell.ssh({ argv: ["docker", "stop", containerName(name, "docker stop")], sudo, timeoutMs: 120_000 });
 
-/** Whether a container is running (`docker inspect -f '{{.State.Running}}' NAME`; false when it does not exist). */
+/** Names of the running containers, from `docker ps` (its last column, NAMES). */
+export const runningContainers = ({ table }: { table: string }): string[] =>
+  table
+    .split("\n")
+    .slice(1)
+    .filter((line) => line.trim() !== "")
+    .flatMap((line) => (line.trim().split(/\s+/).at(-1) ?? "").split(","));
+
+/** Whether a container is running on the VM (`docker ps`, as a student would look). */
 export const dockerIsRunning = async (shell: VmShell, { name, sudo = false }: { name: string; sudo?: boolean }): Promise<{ running: boolean; planned: boolean; result: CommandResult }> => {
-  const result = await shell.ssh({ argv: ["docker", "inspect", "-f", "{{.State.Running}}", containerName(name, "docker inspect")], sudo, nothrow: true });
-  shell.raiseIfNotAnswered(result);
-  if (!result.ok && !/No such (object|container)/i.test(result.stderr)) throw result;
-  return { running: result.ok && !result.planned && result.stdout.trim() === "true", planned: result.planned, result };
+  const wanted = containerName(name, "docker ps");
+  const result = await shell.ssh({ argv: ["docker", "ps"], sudo });
+  return { running: !result.planned && runningContainers({ table: result.stdout }).includes(wanted), planned: result.planned, result };
 };

@@ -12,6 +12,6 @@ export { dpkgInstalled, dpkgInstall, dpkgRemove, packageName, type PackageProbe 
 export { curlFromVm, downloadOnVm, STATUS_TRAILER, type CurlOptions, type CurlResponse } from "./http.js";
 export { envoyAdmin, envoyClusters, envoyReady, envoyStats, sidecarReady, ENVOY_ADMIN_PORT, SIDECAR_STATUS_PORT } from "./sidecar-admin.js";
 export { pingFromVm, tcpProbe, type PingProbe, type TcpProbe, type TcpProbeReason } from "./network.js";
-export { dockerRun, dockerRunArgv, dockerLogs, dockerStop, dockerIsRunning, type DockerRunOptions } from "./docker.js";
+export { dockerRun, dockerRunArgv, dockerRemove, dockerLogs, dockerStop, dockerIsRunning, runningContainers, type DockerRunOptions } from "./docker.js";
 export { canSudo, requireSudo, type SudoProbe } from "./sudo.js";
 export { knownHostKey, forgetHostKey } from "./host-keys.js";

@@ -1,7 +1,7 @@
 // The VM as notebook cells use it (`rb.vm…`): one object over the remote shell with every helper of this folder.
 import type { CommandResult } from "../run/result.js";
 import type { Session } from "../run/session.js";
-import { dockerIsRunning, dockerLogs, dockerRun, dockerStop, type DockerRunOptions } from "./docker.js";
+import { dockerIsRunning, dockerLogs, dockerRemove, dockerRun, dockerStop, type DockerRunOptions } from "./docker.js";
 import { appendLineOnce, copyTo, fileExists, installFile, mkdirP, readFile, tail, type CopyToOptions, type InstallFileOptions } from "./files.js";
 import { forgetHostKey, knownHostKey } from "./host-keys.js";
 import { curlFromVm, downloadOnVm, type CurlOptions } from "./http.js";
@@ -150,6 +150,10 @@ export class Vm {
   /** `docker stop NAME` on the VM. */
   dockerStop(options: { name: string; sudo?: boolean }) {
     return dockerStop(this.shell, options);
+  }
+  /** `docker rm -f NAME` on the VM (a missing container is not an error). */
+  dockerRemove(options: { name: string; sudo?: boolean }) {
+    return dockerRemove(this.shell, options);
   }
   /** Whether a container is running on the VM. */
   dockerIsRunning(options: { name: string; sudo?: boolean }) {
