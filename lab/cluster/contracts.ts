@@ -157,11 +157,9 @@ export interface AdmissionPlugin {
   validate?(request: AdmissionRequest): void | Promise<void>;
 }
 
-/** What the cluster daemon hands to each component when it starts it. */
+/** What the cluster daemon hands to each component besides the API when it starts it. */
 export interface ClusterComponentContext {
-  /** The API as this component's user (`system:lab:<name>`). */
-  api: ClusterApi;
-  /** Instance number, state folder and address plan of the lab. */
+  /** Instance number and state folder of the lab. */
   instance: number;
   stateDir: string;
   /** Adds an admission plugin; returns a function that removes it. */
@@ -178,6 +176,7 @@ export interface ClusterComponent {
   readonly logs?: LogBackend;
   /** True when this component runs pods and deletes them after their grace period (enables graceful pod deletion). */
   readonly runsPods?: boolean;
-  start(context: ClusterComponentContext): Promise<void>;
+  /** Starts the component (the context adds admission hooks, logging and the lab's facts). */
+  start(api: ClusterApi, context: ClusterComponentContext): Promise<void>;
   stop(): Promise<void>;
 }

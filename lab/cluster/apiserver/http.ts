@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import yaml from "js-yaml";
 import { ApiError } from "../contracts.js";
 import { badRequest, notAcceptable, toStatus, unsupportedMediaType } from "../store/errors.js";
+import { decodeKubernetesProtobuf } from "./protobuf.js";
 
 /** One entry of an Accept header. */
 export interface MediaType {
@@ -62,6 +63,7 @@ export const readBody = async (req: IncomingMessage, limit = 3 * 1024 * 1024): P
 export const decodeBody = (body: Buffer, contentType: string | undefined, accepted: string[]): unknown => {
   const type = (contentType ?? "application/json").split(";")[0]!.trim().toLowerCase();
   if (!accepted.includes(type)) throw unsupportedMediaType(type, accepted);
+  if (type === "application/vnd.kubernetes.protobuf") return body.length ? decodeKubernetesProtobuf(body) : undefined;
   const text = body.toString("utf8");
   if (!text.trim()) return undefined;
   if (type.endsWith("yaml")) {

@@ -515,6 +515,20 @@ export class Registry {
     return Math.max(0, grace);
   }
 
+  /** Replaces a namespace's spec.finalizers (namespaces/finalize); the namespace goes away once it is deleting and none are left. */
+  async finalizeNamespace(name: string, finalizers: string[], options: WriteOptions): Promise<KubeObject> {
+    const gr = { group: "", resource: "namespaces" };
+    const def = this.resolve({ group: "", version: "v1", resource: "namespaces" });
+    const current = this.store.get(gr, undefined, name);
+    if (!current) throw notFound(gr, name);
+    const updated = { ...current, spec: { ...(current.spec ?? {}), finalizers } };
+    if (!finalizers.length) delete (updated.spec as Obj)["finalizers"];
+    if (options.dryRun || same(updated, current)) return this.toVersion(def, "v1", updated);
+    const stored = this.store.update(gr, updated);
+    if (stored.metadata.deletionTimestamp && this.finalizersDone(def, stored)) return this.toVersion(def, "v1", this.store.delete(gr, undefined, name));
+    return this.toVersion(def, "v1", stored);
+  }
+
   /** Deletes every matching object (deletecollection); returns the list of what was deleted or marked. */
   async deleteCollection(def: ResourceDef, version: string | undefined, query: ListQuery, deleteOptions: DeleteOptions, options: WriteOptions): Promise<KubeObject> {
     if (!def.verbs.includes("deletecollection")) throw methodNotAllowed("deletecollection", this.gr(def));

@@ -63,6 +63,7 @@ export class ObjectStore {
   private readonly history: StoreEvent[] = [];
   private readonly watchers = new Set<Watcher>();
   private readonly changeListeners = new Set<() => void>();
+  private readonly eventListeners = new Set<(event: StoreEvent) => void>();
   private readonly queue: Array<{ watcher: Watcher; event: StoreEvent }> = [];
   private dispatching = false;
   private rv = 1;
@@ -85,6 +86,12 @@ export class ObjectStore {
   onChange(listener: () => void): () => void {
     this.changeListeners.add(listener);
     return () => this.changeListeners.delete(listener);
+  }
+
+  /** Calls `listener` with every change of every resource (the garbage collector uses it). */
+  onEvent(listener: (event: StoreEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
   }
 
   private bucket(gr: GroupResource): Map<string, KubeObject> {
@@ -266,6 +273,7 @@ export class ObjectStore {
       if (translated) this.queue.push({ watcher: w, event: translated });
     }
     this.drain();
+    for (const l of this.eventListeners) l(event);
     for (const l of this.changeListeners) l();
   }
 

@@ -18,7 +18,7 @@ import { serveWatch } from "./watch.js";
 
 type Obj = Record<string, any>;
 
-const bodyTypes = ["application/json", "application/yaml", "*/*"];
+const bodyTypes = ["application/json", "application/yaml", "application/vnd.kubernetes.protobuf", "*/*"];
 
 /** The field manager the apiserver records when a request names none: the user agent's product (`kubectl`). */
 export const managerFromUserAgent = (userAgent: string | undefined): string => (userAgent ? userAgent.split("/")[0]!.trim() || "unknown" : "unknown");
@@ -111,7 +111,7 @@ const dispatch = async (context: HandlerContext, def: ResourceDef, info: Request
     return { code: write.dryRun ? 200 : 201, object: created };
   }
   if (verb === "create" && subresource === "token") return { code: 201, object: await createToken(context, namespace!, name!, body) };
-  if (verb === "create" && subresource === "binding") return { code: 201, object: await bindPod(context, namespace!, name!, body, write) };
+  if (verb === "create" && subresource === "binding") return { code: 201, object: await bindPod(context, namespace!, name!, body) };
   if (verb === "create") throw methodNotAllowed("create", { group: def.group, resource: def.plural });
 
   if (subresource === "scale") {

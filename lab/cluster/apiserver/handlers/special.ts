@@ -98,7 +98,7 @@ export const selfSubjectAccessReview = (body: unknown): KubeObject => ({
 });
 
 /** POST pods/NAME/binding: assigns the pod to a node (what a scheduler does). */
-export const bindPod = async (context: HandlerContext, namespace: string, name: string, body: unknown, options: WriteOptions): Promise<KubeObject> => {
+export const bindPod = async (context: HandlerContext, namespace: string, name: string, body: unknown): Promise<KubeObject> => {
   const target = ((body as Obj | undefined)?.["target"] ?? {}) as Obj;
   if (!target["name"]) throw invalid({ group: "", kind: "Binding" }, name, [{ reason: "FieldValueRequired", field: "target.name", message: "Required value" }]);
   const pods = context.registry.resolve({ group: "", version: "v1", resource: "pods" });
@@ -108,7 +108,6 @@ export const bindPod = async (context: HandlerContext, namespace: string, name: 
   const conditions = ((pod.status?.conditions as Obj[] | undefined) ?? []).filter((c) => c["type"] !== "PodScheduled");
   conditions.push({ type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: new Date().toISOString().replace(/\.\d{3}Z$/, "Z") });
   context.registry.store.update({ group: "", resource: "pods" }, { ...pod, status: { ...(pod.status ?? {}), conditions } });
-  void options;
   return { kind: "Status", apiVersion: "v1", metadata: {} as KubeObject["metadata"], status: "Success", code: 201 };
 };
 
@@ -165,16 +164,6 @@ export const updateScale = async (context: HandlerContext, def: ResourceDef, ver
 
 /** PUT namespaces/NAME/finalize: replaces spec.finalizers (the namespace controller's last step). */
 export const finalizeNamespace = async (context: HandlerContext, name: string, body: unknown, options: WriteOptions): Promise<KubeObject> => {
-  const def = context.registry.resolve({ group: "", version: "v1", resource: "namespaces" });
-  const current = await context.registry.get(def, "v1", undefined, name);
   const finalizers = ((body as Obj | undefined)?.["spec"]?.["finalizers"] as string[] | undefined) ?? [];
-  const updated = { ...current, spec: { ...(current.spec ?? {}), finalizers } };
-  if (!finalizers.length) delete (updated.spec as Obj)["finalizers"];
-  const store = context.registry.store;
-  if (options.dryRun) return updated;
-  const stored = store.update({ group: "", resource: "namespaces" }, updated);
-  if (stored.metadata.deletionTimestamp && !finalizers.length && !(stored.metadata.finalizers ?? []).length) {
-    return store.delete({ group: "", resource: "namespaces" }, undefined, name);
-  }
-  return stored;
+  return context.registry.finalizeNamespace(name, finalizers, options);
 };
