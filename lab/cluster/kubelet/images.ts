@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { projectRoot } from "../../paths.js";
+import { GENERIC_SERVICE_REPOSITORY, GENERIC_SERVICE_TAGS } from "../../apps/generic-service/images.js";
 
 /** A parsed, normalized image reference (`kdop/generic-service:0.0.5` → docker.io/kdop/generic-service, tag 0.0.5). */
 export interface ImageRef {
@@ -97,9 +98,6 @@ export class ImageCatalog {
   }
 }
 
-/** Repositories of the course's generic service (kdop/generic-service, every tag). */
-export const GENERIC_SERVICE_REPOSITORIES = ["docker.io/kdop/generic-service", "docker.io/kdop/go-generic-service"] as const;
-
 /** CoreDNS images run the lab's cluster DNS program. */
 export const COREDNS_REPOSITORIES = ["registry.k8s.io/coredns/coredns", "docker.io/coredns/coredns"] as const;
 
@@ -107,8 +105,8 @@ export const COREDNS_REPOSITORIES = ["registry.k8s.io/coredns/coredns", "docker.
  * the images of Istio's sleep sample, Debian/Ubuntu/Alpine shells). */
 export const defaultImageCatalog = (): ImageCatalog => {
   const catalog = new ImageCatalog();
-  const generic = nodeProgram("lab/apps/generic-service/main.js", 48_213_504);
-  for (const repo of GENERIC_SERVICE_REPOSITORIES) catalog.register(repo, generic);
+  // the course's generic service: its tags only (another tag fails to pull with "not found", like on Docker Hub)
+  catalog.register(GENERIC_SERVICE_REPOSITORY, nodeProgram("lab/apps/generic-service/main.js", 48_213_504), GENERIC_SERVICE_TAGS);
   const dns = nodeProgram("lab/cluster/dns/main.js", 16_190_758);
   for (const repo of COREDNS_REPOSITORIES) catalog.register(repo, dns);
   catalog.register("curlimages/curl", { entrypoint: ["curl"], cmd: [], sizeBytes: 10_061_293 });

@@ -71,6 +71,16 @@ export class FakeClusterApi implements ClusterApi {
     if (t.resource === "serviceaccounts/token") {
       return { ...clone(object), status: { token: `fake.${randomBytes(16).toString("hex")}.sig`, expirationTimestamp: new Date(Date.now() + 3600_000).toISOString() } };
     }
+    if (t.resource === "pods/binding") {
+      const podT = { group: "", version: "v1", resource: "pods" };
+      const pod = this.bucket(podT).get(`${object.metadata.namespace}/${object.metadata.name}`);
+      if (!pod) throw new ApiError(404, "NotFound", `pods "${object.metadata.name}" not found`);
+      if (pod.spec?.nodeName) throw new ApiError(409, "Conflict", `pod ${object.metadata.name} is already assigned to node "${pod.spec.nodeName}"`);
+      pod.spec = { ...pod.spec, nodeName: (object as any).target.name };
+      pod.metadata.resourceVersion = String(++this.rv);
+      this.emit(podT, "MODIFIED", pod);
+      return clone(object);
+    }
     const k = `${object.metadata.namespace ?? ""}/${object.metadata.name}`;
     if (this.bucket(t).has(k)) throw new ApiError(409, "AlreadyExists", `${t.resource} "${object.metadata.name}" already exists`);
     const o = clone(object);
