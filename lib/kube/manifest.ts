@@ -10,7 +10,7 @@ export type Manifest = object | readonly object[] | string;
 export const toYaml = (manifest: Manifest): string => {
   if (typeof manifest === "string") return manifest.endsWith("\n") ? manifest : `${manifest}\n`;
   const objects = Array.isArray(manifest) ? manifest : [manifest];
-  return objects.map((o) => yaml.dump(plain(o), { noRefs: true, lineWidth: -1, sortKeys: false })).join("---\n");
+  return objects.map((o) => yaml.dump(plain(o), { noRefs: true, lineWidth: -1, sortKeys: false, noArrayIndent: true })).join("---\n");
 };
 
 /** A JSON copy (drops undefined, runs toJSON of typed models). */
