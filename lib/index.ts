@@ -22,3 +22,6 @@ export * from "./display/render.js";
 export { escapeHtml, stripAnsi, formatDuration } from "./display/text.js";
 export { NotebookSink, inTslabKernel } from "./display/notebook.js";
 export { ConsoleSink } from "./display/console.js";
+
+// The VM over SSH (lib/vm): `new Vm({ session })`; the rest is in lib/vm/index.ts.
+export { Vm, VmShell, VmError, classifyVmFailure, explainVmFailure, inspectPrivateKey, type VmOptions, type SshCommand, type VmFailure, type VmFailureKind } from "./vm/index.js";
