@@ -105,7 +105,7 @@ export const installFile = async (shell: VmShell, { from, to, owner, mode }: Ins
  */
 export const APPEND_LINE_ONCE_SCRIPT =
   `if grep -qxF -e "$1" -- "$2" 2>/dev/null; then echo presente; else ` +
-  `if [ -s "$2" ] && [ -n "$(tail -c 1 -- "$2")" ]; then echo >> "$2"; fi; printf '%s\\n' "$1" >> "$2" && echo adicionada; fi`;
+  `if [ -s "$2" ] && [ -n "$(tail -c 1 -- "$2")" ]; then echo >> "$2"; fi; printf "%s\\n" "$1" >> "$2" && echo adicionada; fi`;
 
 /** Result of appendLineOnce. */
 export interface AppendLineResult {
