@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import { access, mkdir, readdir, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { acquireLock } from "../host/lock.js";
 import { removeTree } from "../host/tree.js";
 import { processStartTime } from "../host/pidfile.js";
 import { debianMirror } from "./apt-sources.js";
@@ -108,6 +109,37 @@ export const ensureRootfs = async ({
   if (await exists(path.join(dir, "etc", "debian_version"))) return { dir, key, built: false };
 
   await mkdir(root, { recursive: true });
+  // One builder per image at a time (parallel test files, two `lab up`s): the others wait for its result.
+  const lock = path.join(root, `.lock-${key}`);
+  const release = await acquireLock(lock, { pollMs: 500 });
+  try {
+    if (await exists(path.join(dir, "etc", "debian_version"))) return { dir, key, built: false };
+    return await buildImage({ root, dir, key, suite, mirror: resolvedMirror, packages, onProgress, build });
+  } finally {
+    await release();
+  }
+};
+
+/** Builds an image into a temp folder and renames it into place (called with the image's build lock held). */
+const buildImage = async ({
+  root,
+  dir,
+  key,
+  suite,
+  mirror: resolvedMirror,
+  packages,
+  onProgress,
+  build,
+}: {
+  root: string;
+  dir: string;
+  key: string;
+  suite: string;
+  mirror: string;
+  packages: readonly string[];
+  onProgress: (line: string) => void;
+  build: RootfsBuilder;
+}): Promise<Rootfs> => {
   await removeStaleBuilds(root);
   const temp = path.join(root, `.build-${key}-${process.pid}`);
   await removeTree(temp);

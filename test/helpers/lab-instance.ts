@@ -1,10 +1,10 @@
 // Test helpers for suites that drive a real lab instance (instance 1 by default, LAB_TEST_INSTANCE to change it):
 // a cross-process lock (ava runs files in parallel), the `lab` CLI as a process, and SSH to the VM as the student.
 import { execFile } from "node:child_process";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { labContext } from "../../lab/cli/context.js";
+import { acquireLock } from "../../lab/host/lock.js";
 import { projectRoot } from "../../lab/paths.js";
 
 /** The instance the lab tests use. */
@@ -43,36 +43,8 @@ export const sshVm = (command: string, options: { input?: string; timeoutMs?: nu
   return runProcess(["ssh", "-i", ctx.paths.sshKey, ...SSH_OPTIONS, `peguser@${options.address ?? ctx.plan.vmPublicAddress}`, command], options);
 };
 
-const LOCK = `/tmp/istio-em-vms-lab${TEST_INSTANCE}-tests.lock`;
-
-const lockOwnerAlive = async (): Promise<boolean> => {
-  try {
-    const pid = Number(await readFile(path.join(LOCK, "pid"), "utf8"));
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/** Takes the instance's test lock (waits while another test file holds it). */
-export const acquireLabLock = async (): Promise<() => Promise<void>> => {
-  for (;;) {
-    try {
-      await mkdir(LOCK);
-      await writeFile(path.join(LOCK, "pid"), String(process.pid));
-      return async () => {
-        await rm(LOCK, { recursive: true, force: true });
-      };
-    } catch {
-      if (!(await lockOwnerAlive())) {
-        await sleep(200);
-        if (!(await lockOwnerAlive())) await rm(LOCK, { recursive: true, force: true });
-      }
-      await sleep(250);
-    }
-  }
-};
+/** Takes the instance's test lock (waits while another test file holds it); resolves with its release function. */
+export const acquireLabLock = (): Promise<() => Promise<void>> => acquireLock(`/tmp/istio-em-vms-lab${TEST_INSTANCE}-tests.lock`);
 
 /** Polls `probe` until it returns true (or gives up after `attempts`); for eventually-true states, never for speed. */
 export const eventually = async (probe: () => Promise<boolean>, { attempts = 100, intervalMs = 200 } = {}): Promise<boolean> => {
