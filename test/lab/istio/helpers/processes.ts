@@ -1,14 +1,28 @@
 // Long-running processes of the tests (the proxy, apps, DNS servers) inside a network namespace, as a given uid, with
 // their output captured line by line and waits on log lines (events, not timers).
 import { spawn, type ChildProcess } from "node:child_process";
+import { chmodSync, cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { mkdtemp, writeFile, chmod } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ProxyConfig } from "../../../../lab/istio/proxy/config.js";
+import { resolveOrigDstAddonPath } from "../../../../lab/native/origdst.js";
 
 /** dist/ root of the compiled project (this file is dist/test/lab/istio/helpers/processes.js). */
-export const distRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
+const sharedDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
+
+/** A private copy of the compiled lab and fixtures for the processes this test file starts: other people rebuild the
+ * shared dist/ while tests run, and a half-written module would crash a proxy at start. */
+export const distRoot = (() => {
+  const dir = mkdtempSync("/tmp/ilab8-dist-");
+  chmodSync(dir, 0o755); // the proxy runs as the proxy's uid
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+  cpSync(path.join(sharedDist, "lab"), path.join(dir, "lab"), { recursive: true });
+  cpSync(path.join(sharedDist, "test", "lab", "istio"), path.join(dir, "test", "lab", "istio"), { recursive: true });
+  writeFileSync(path.join(dir, "package.json"), '{ "type": "module" }\n');
+  return dir;
+})();
 
 /** A process started in a namespace. */
 export class NsProcess {
@@ -107,7 +121,7 @@ export class ProxyProcess {
     const dir = await mkdtemp(path.join(tmpdir(), "ilab8-proxy-"));
     await chmod(dir, 0o755);
     const snapshotFile = path.join(dir, "snapshot.json");
-    const args = ["node", path.join(distRoot, "lab", "istio", "proxy", "main.js"), "--istio-version", istioVersion];
+    const args = ["node", path.join(distRoot, "lab", "istio", "proxy", "main.js"), "--istio-version", istioVersion, "--addon", resolveOrigDstAddonPath()];
     if (config) {
       await writeFile(snapshotFile, JSON.stringify(config), { mode: 0o644 });
       args.push("--snapshot", snapshotFile);
