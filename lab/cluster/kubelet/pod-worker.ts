@@ -610,8 +610,8 @@ export class PodWorker {
       this.gone = true;
       const uid = this.pod.metadata.uid!;
       const netns = sandboxNames(this.ctx.plan, uid).netns;
-      await destroySandbox({ plan: this.ctx.plan, runDir: this.ctx.runDir, podUid: uid, dir: path.join(this.ctx.stateDir, "pods", uid) });
       await this.ctx.network.podNetworkGone(netns);
+      await destroySandbox({ plan: this.ctx.plan, runDir: this.ctx.runDir, podUid: uid, dir: path.join(this.ctx.stateDir, "pods", uid) });
       await this.ctx.ipam.release(uid);
       for (const s of [...this.slots.init, ...this.slots.containers]) this.ctx.backoff.reset(`${uid}_${s.name}`);
       this.ctx.events.forget(uid);
