@@ -25,3 +25,12 @@ export { ConsoleSink } from "./display/console.js";
 
 // The VM over SSH (lib/vm): `new Vm({ session })`; the rest is in lib/vm/index.ts.
 export { Vm, VmShell, VmError, classifyVmFailure, explainVmFailure, inspectPrivateKey, type VmOptions, type SshCommand, type VmFailure, type VmFailureKind } from "./vm/index.js";
+
+// The cluster (lib/kube): `new Kubectl({ session })` (kubectl as a process) and `new KubeClient({ session })` (API reads,
+// watches, waits, server-side apply, exec); everything else under the `kube` namespace.
+export { Kubectl, KubeClient, KubeApiError, WatchTimeoutError, diagnoseKubeFailure, type KubeObject, type KubeTarget } from "./kube/index.js";
+export * as kube from "./kube/index.js";
+
+// Istio (lib/istio): `new Istioctl({ session })`, the version table and the typed resources; the rest under `istio`.
+export { Istioctl, istioFeatures, courseResources, type IstioFeatures, type CourseResources } from "./istio/index.js";
+export * as istio from "./istio/index.js";
