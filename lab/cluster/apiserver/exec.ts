@@ -66,13 +66,8 @@ export class ExecServer {
       if (!info.isResourceRequest || info.resource !== "pods" || info.subresource !== "exec" || info.group !== "" || !info.namespace || !info.name) {
         throw new ApiError(404, "NotFound", "the server could not find the requested resource");
       }
-      const upgrade = String(req.headers.upgrade ?? "").toLowerCase();
-      if (upgrade !== "websocket") {
-        throw badRequest(`the lab's API server speaks exec over WebSocket (${execProtocols[0]}) only, not ${upgrade || "plain HTTP"}`);
-      }
       const offered = String(req.headers["sec-websocket-protocol"] ?? "").split(",").map((p) => p.trim());
       const protocol = execProtocols.find((p) => offered.includes(p));
-      if (!protocol) throw badRequest(`none of the WebSocket subprotocols offered (${offered.join(", ") || "none"}) is supported: ${execProtocols.join(", ")}`);
       const command = url.searchParams.getAll("command");
       const stdin = url.searchParams.get("stdin") === "true" || url.searchParams.get("stdin") === "1";
       const tty = url.searchParams.get("tty") === "true" || url.searchParams.get("tty") === "1";
@@ -84,12 +79,17 @@ export class ExecServer {
         const container = pickContainer(pod, url.searchParams.get("container"));
         const phase = pod.status?.phase;
         if (phase === "Succeeded" || phase === "Failed") throw badRequest(`cannot exec into a container in a completed pod; current phase is ${phase}`);
+        const upgrade = String(req.headers.upgrade ?? "").toLowerCase();
+        if (upgrade !== "websocket") {
+          throw badRequest(`the lab's API server speaks exec over WebSocket (${execProtocols[0]}) only, not ${upgrade || "plain HTTP"}`);
+        }
+        if (!protocol) throw badRequest(`none of the WebSocket subprotocols offered (${offered.join(", ") || "none"}) is supported: ${execProtocols.join(", ")}`);
         const backend = this.context.exec();
         if (!backend) throw new ApiError(503, "ServiceUnavailable", `no kubelet is running in the lab cluster: cannot exec in container "${container}" of pod "${pod.metadata.name}"`);
         return backend.exec({ namespace: info.namespace!, pod: info.name!, container, command, stdin, tty });
       });
       const ws = await new Promise<WebSocket>((resolve) => this.wss.handleUpgrade(req, socket, head, resolve));
-      await this.run(ws, session, protocol, command, stdin);
+      await this.run(ws, session, protocol!, command, stdin);
     } catch (error) {
       if (socket.writable) rejectUpgrade(socket, error);
     }

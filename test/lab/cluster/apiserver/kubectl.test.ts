@@ -217,9 +217,17 @@ test.serial("delete -f removes what a file created", async (t) => {
 
 test.serial("delete ns waits until the namespace and its contents are gone; creating inside it meanwhile is forbidden", async (t) => {
   t.is((await lab.kubectl(["create", "namespace", "doomed"])).code, 0);
-  t.is((await lab.kubectl(["-n", "doomed", "create", "configmap", "x", "--from-literal=a=b"])).code, 0);
-  lab.cluster.reactors.prepend({ verb: "delete", resource: "configmaps", times: 1, reactor: async () => ({ delayMs: 300 }) });
+  const held = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: held, namespace: doomed, finalizers: [example.com/hold]}\n`;
+  t.is((await lab.kubectl(["apply", "-f", "-"], { input: held })).code, 0);
   const deleting = lab.kubectl(["delete", "ns", "doomed"]);
+  for (let i = 0; i < 100 && !lab.cluster.store.get({ group: "", resource: "namespaces" }, undefined, "doomed")?.metadata.deletionTimestamp; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const phase = await lab.kubectl(["get", "ns", "doomed", "-o", "jsonpath={.status.phase}"]);
+  t.is(phase.stdout, "Terminating");
+  const create = await lab.kubectl(["-n", "doomed", "create", "configmap", "late", "--from-literal=a=b"]);
+  t.is(create.stderr.trim(), 'error: failed to create configmap: configmaps "late" is forbidden: unable to create new content in namespace doomed because it is being terminated');
+  t.is((await lab.kubectl(["-n", "doomed", "patch", "configmap", "held", "--type=json", "-p", '[{"op":"remove","path":"/metadata/finalizers"}]'])).code, 0);
   const r = await deleting;
   t.is(r.stdout.trim(), 'namespace "doomed" deleted', r.stderr);
   t.is((await lab.kubectl(["get", "ns", "doomed"])).stderr.trim(), 'Error from server (NotFound): namespaces "doomed" not found');
