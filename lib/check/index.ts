@@ -1,6 +1,6 @@
 // Checks: the istio.io doc-test matchers, structured checks over parsed data, retry/watch, ✔/✘ events.
 export { check, type CheckOptions, type CheckResult, type DiagnoseSetting } from "./check.js";
-export { watchCheck, subscribeIterable, type Subscribe, type WatchCheckOptions } from "./watch.js";
+export { watchCheck, subscribeIterable, subscribeFromWait, type Subscribe, type WatchCheckOptions } from "./watch.js";
 export { Checks } from "./checks.js";
 export { CheckFailure } from "./failure.js";
 export { match, isMatcher, describeMatcher, type Matcher, type MatcherKind } from "./matchers.js";

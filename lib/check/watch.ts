@@ -1,6 +1,7 @@
 // watchCheck(): like check(), but driven by a subscription (a Kubernetes watch, a log follow) instead of polling:
 // it passes on the first state that meets the expectation, re-subscribes when the stream ends early (a dropped
 // watch), and fails at the deadline with the last state seen.
+import { formatDuration } from "../display/text.js";
 import { InputError } from "../errors.js";
 import { newEventId, type CheckEvent } from "../run/events.js";
 import type { Session } from "../run/session.js";
@@ -40,6 +41,20 @@ export const subscribeIterable =
     for await (const state of open(signal)) {
       onState(state);
       if (signal.aborted) break;
+    }
+  };
+
+/**
+ * Adapts a "wait until" function (such as lib/kube's watchUntil) to a Subscribe function: every state it shows to
+ * `until` is observed, `until` never ends the wait itself, and the wait must stop (resolve or reject) on `signal`.
+ */
+export const subscribeFromWait =
+  <T>(wait: (handlers: { until: (state: T) => boolean; signal: AbortSignal }) => Promise<unknown>): Subscribe<T> =>
+  async ({ onState, signal }) => {
+    try {
+      await wait({ until: (state) => (onState(state), false), signal });
+    } catch (error) {
+      if (!signal.aborted) throw error;
     }
   };
 
@@ -120,7 +135,7 @@ export const watchCheck = async <T>(session: Session, options: WatchCheckOptions
     expected: expectation.expected,
     received: lastError ? `(nenhum estado observado; erro da observação: ${lastError})` : "(nenhum estado observado)",
   };
-  const detail = passed ? undefined : expired ? `prazo de ${Math.round(options.timeoutMs / 1000)} s esgotado${verdict.detail ? `; ${verdict.detail}` : ""}` : "interrompido antes de passar";
+  const detail = passed ? undefined : expired ? `prazo de ${formatDuration(options.timeoutMs)} esgotado${verdict.detail ? `; ${verdict.detail}` : ""}` : "interrompido antes de passar";
   const diagnoses = passed ? [] : diagnosesFor(session, options.diagnose, expectation, final?.value, verdict);
   const data: Record<string, unknown> = { subscriptions };
   if (verdict.data !== undefined) data["values"] = verdict.data;

@@ -42,6 +42,7 @@ const tokenRejected: Signature = {
     const hit = findAny(input.text, [
       /service account token has expired|token has expired/i,
       /Unauthenticated desc = (?:request )?authenticat\w* fail\w*/,
+      /request authenticate failure/,
       /authentication failure/,
       /citadelclient\s+Failed to create certificate/,
       /CSR hit non-retryable error/,

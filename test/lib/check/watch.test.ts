@@ -1,7 +1,7 @@
 import test from "ava";
 import { CheckFailure } from "../../../lib/check/failure.js";
 import { match } from "../../../lib/check/matchers.js";
-import { subscribeIterable, watchCheck, type Subscribe } from "../../../lib/check/watch.js";
+import { subscribeFromWait, subscribeIterable, watchCheck, type Subscribe } from "../../../lib/check/watch.js";
 import { testSession } from "../helpers/session.js";
 
 /** A subscription that delivers the given states (each on a later tick), then stays open until aborted. */
@@ -44,7 +44,7 @@ test("fails at the deadline with the last state seen and aborts the subscription
   const log = { aborted: [] as boolean[] };
   const error = await t.throwsAsync(watchCheck(session, { title: "Nunca pronto", subscribe: deliver(["pending"], log), expect: match.same("ready"), timeoutMs: 300 }), { instanceOf: CheckFailure });
   t.is(error!.event.received, "pending");
-  t.regex(error!.event.detail!, /^prazo de 0 s esgotado/);
+  t.regex(error!.event.detail!, /^prazo de 0,3 s esgotado/);
   t.deepEqual(log.aborted, [true]);
 });
 
@@ -76,4 +76,22 @@ test("records a skipped check in plan mode without subscribing", async (t) => {
   const result = await watchCheck(session, { title: "Plano", subscribe: async () => { subscribed = true; }, expect: match.same("x"), timeoutMs: 10 });
   t.false(subscribed);
   t.is(result.status, "skip");
+});
+
+test("adapts a wait-until function (like lib/kube's watchUntil) that rejects once aborted", async (t) => {
+  const { session } = testSession();
+  let sawAbortRejection = false;
+  const waitUntil = async ({ until, signal }: { until: (objects: string[]) => boolean; signal: AbortSignal }) => {
+    for (const objects of [[], ["pegasus-pay-198.18.0.10"]]) {
+      await new Promise((r) => setImmediate(r));
+      if (until(objects)) return objects;
+    }
+    if (!signal.aborted) await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+    sawAbortRejection = true;
+    throw new Error("watch aborted");
+  };
+  const result = await watchCheck(session, { title: "Autorregistro", subscribe: subscribeFromWait(waitUntil), expect: (objects: string[]) => objects.length === 1, expected: "uma WorkloadEntry", timeoutMs: 5000 });
+  t.deepEqual(result.value, ["pegasus-pay-198.18.0.10"]);
+  t.is(result.event.attempts, 2);
+  t.true(sawAbortRejection);
 });

@@ -71,8 +71,8 @@ test("reports status 0 and curl's error for a refused connection (exit 7)", asyn
 });
 
 test("recognises an empty reply (52) and a reset connection (56) from real servers", async (t) => {
-  const closing = net.createServer((socket) => socket.once("data", () => socket.end()));
-  const resetting = net.createServer((socket) => socket.once("data", () => socket.resetAndDestroy()));
+  const closing = net.createServer((socket) => socket.on("error", () => undefined).once("data", () => socket.end()));
+  const resetting = net.createServer((socket) => socket.on("error", () => undefined).once("data", () => socket.resetAndDestroy()));
   await Promise.all([closing, resetting].map((s) => new Promise<void>((r) => s.listen(0, "127.0.0.1", r))));
   t.teardown(() => {
     closing.close();

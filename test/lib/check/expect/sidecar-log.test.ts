@@ -1,0 +1,49 @@
+import test from "ava";
+import { sidecarLogHealthy } from "../../../../lib/check/expect/sidecar-log.js";
+import { InputError } from "../../../../lib/errors.js";
+import { CURRENT_HEALTHY_LOG, CURRENT_UNREACHABLE_LOG, HOSTS_MISSING_LOG, RECOVERED_LOG_SPACES, SEED_LOG } from "../../fixtures/istio-log.js";
+
+test("the chapter's log is healthy for 1.8: a disconnection followed by a reconnection is normal", (t) => {
+  const v = sidecarLogHealthy({ version: "1.8.1" }).evaluate(SEED_LOG);
+  t.true(v.ok, v.detail);
+  t.like(v.data, { connected: true, certificate: true, errorsAfterConnection: 0 });
+  t.regex(v.received, /conexão ADS: ativa/);
+});
+
+test("errors before a successful reconnection are counted as resolved, not failures", (t) => {
+  const v = sidecarLogHealthy({ version: "1.8.2" }).evaluate(RECOVERED_LOG_SPACES);
+  t.true(v.ok, v.detail);
+  t.like(v.data, { connected: true, ready: true, resolvedErrors: 1 });
+});
+
+test("a lost connection with an error fails and shows the lines that matter", (t) => {
+  const v = sidecarLogHealthy({ version: "1.8.1" }).evaluate({ stdout: HOSTS_MISSING_LOG, stderr: "", exitCode: 0 });
+  t.false(v.ok);
+  t.is(v.detail, "a última conexão ADS com o istiod caiu e não voltou");
+  t.regex(v.received, /no such host/);
+  t.regex(v.received, /disconnected from XDS server/);
+});
+
+test("uses the current markers for recent versions", (t) => {
+  t.true(sidecarLogHealthy({ version: "1.30.0" }).evaluate(CURRENT_HEALTHY_LOG).ok);
+  const down = sidecarLogHealthy({ version: "1.30.0" }).evaluate(CURRENT_UNREACHABLE_LOG);
+  t.false(down.ok);
+  t.is(down.detail, "o sidecar nunca abriu a conexão ADS com o istiod");
+  // The 1.8 marker does not count as a connection for 1.30 and vice versa.
+  t.false(sidecarLogHealthy({ version: "1.8.1" }).evaluate(CURRENT_HEALTHY_LOG).ok);
+});
+
+test("an error after the connection fails the check; tolerated first-start lines do not", (t) => {
+  const after = `${SEED_LOG}2020-12-26T15:18:40.000000Z\terror\tsds\tresource:default failed to generate secret for proxy: boom\n`;
+  const v = sidecarLogHealthy({ version: "1.8.1" }).evaluate(after);
+  t.false(v.ok);
+  t.is(v.detail, "há 1 linha(s) de erro depois da conexão");
+  const tolerated = `${SEED_LOG}2020-12-26T15:18:40.000000Z\terror\tcitadelclient\tcannot load key pair, using token instead : open etc/certs/cert-chain.pem\n`;
+  t.true(sidecarLogHealthy({ version: "1.8.1" }).evaluate(tolerated).ok);
+  t.true(sidecarLogHealthy({ version: "1.8.1", tolerate: [/boom/] }).evaluate(after).ok);
+});
+
+test("an empty log fails, and a bad version is refused", (t) => {
+  t.is(sidecarLogHealthy({ version: "1.8.1" }).evaluate("").detail, "o log não tem linhas do sidecar: ele já foi iniciado?");
+  t.throws(() => sidecarLogHealthy({ version: "latest" }), { instanceOf: InputError });
+});
