@@ -34,3 +34,11 @@ export * as kube from "./kube/index.js";
 // Istio (lib/istio): `new Istioctl({ session })`, the version table and the typed resources; the rest under `istio`.
 export { Istioctl, istioFeatures, courseResources, type IstioFeatures, type CourseResources } from "./istio/index.js";
 export * as istio from "./istio/index.js";
+
+// Checks, diagnoses and parsers (lib/check, lib/diagnose, lib/parse): `check(session, {…})` or `new Checks({ session })`,
+// matchers as data (`match.like(…)`), `diagnose({…})`; everything else under `checks`, `diagnoses` and `parse`.
+export { check, watchCheck, Checks, CheckFailure, match, type Matcher, type Expectation, type Verdict, type CheckOptions, type CheckResult, type RetryPolicy, type WatchCheckOptions } from "./check/index.js";
+export * as checks from "./check/index.js";
+export { diagnose, contextFromParams, type DiagnoseContext, type DiagnoseInput } from "./diagnose/index.js";
+export * as diagnoses from "./diagnose/index.js";
+export * as parse from "./parse/index.js";
