@@ -46,6 +46,8 @@ export class Engine {
   private readonly processes = new Map<string, ChildProcess>();
   private readonly proxies = new Map<string, net.Server[]>();
   private readonly exitWaiters = new Map<string, Array<(code: number) => void>>();
+  /** Each running container's exit handling (cleanup, --rm), awaited on shutdown. */
+  private readonly exits = new Map<string, Promise<void>>();
 
   /** Loads records; containers that were running before the daemon (or the VM) stopped are exited now; `--rm` ones go. */
   load(): void {
@@ -214,7 +216,7 @@ export class Engine {
     c.State = { Status: "running", Running: true, Pid: initPid ?? pid, ExitCode: 0, StartedAt: new Date().toISOString(), FinishedAt: "0001-01-01T00:00:00Z" };
     this.processes.set(c.Id, child);
     saveContainer(c);
-    void exited.then(({ code, signal }) => this.onExit(c.Id, code ?? (signal ? 128 + (signal === "SIGKILL" ? 9 : 15) : 0)));
+    this.exits.set(c.Id, exited.then(({ code, signal }) => this.onExit(c.Id, code ?? (signal ? 128 + (signal === "SIGKILL" ? 9 : 15) : 0))));
   }
 
   private cleanupNetwork(c: Container): void {
@@ -227,6 +229,7 @@ export class Engine {
   private onExit(id: string, code: number): void {
     const c = this.containers.get(id);
     this.processes.delete(id);
+    this.exits.delete(id);
     if (!c) return;
     this.cleanupNetwork(c);
     c.State = { ...c.State, Status: "exited", Running: false, Pid: 0, ExitCode: code, FinishedAt: new Date().toISOString() };
@@ -291,6 +294,7 @@ export class Engine {
   /** Stops every running container (daemon shutdown). */
   async stopAll(): Promise<void> {
     await Promise.all([...this.containers.values()].filter((c) => c.State.Running).map((c) => this.stop(c.Id, 10)));
+    await Promise.all(this.exits.values());
   }
 }
 

@@ -1,6 +1,6 @@
 // Process helpers of the service manager: users from /etc/passwd, descendants from /proc, exit statuses as systemd
 // names them.
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync, readlinkSync } from "node:fs";
 import { constants } from "node:os";
 
 /** A user account from /etc/passwd. */
@@ -104,3 +104,52 @@ export const exitStatusText = (code: number | null, signal: NodeJS.Signals | nul
   return exitNames[c] ? `${c}/${exitNames[c]}` : String(c);
 };
 
+
+/** Socket inodes a process holds open (from /proc/<pid>/fd). */
+const socketInodes = (pid: number): Set<string> => {
+  const inodes = new Set<string>();
+  try {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m) inodes.add(m[1]!);
+      } catch {
+        // fd closed meanwhile
+      }
+    }
+  } catch {
+    // process gone
+  }
+  return inodes;
+};
+
+/** Inodes of listening sockets in this network namespace: TCP in LISTEN (0A) and unix sockets accepting connections. */
+const listeningInodes = (): Set<string> => {
+  const inodes = new Set<string>();
+  for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    try {
+      for (const line of readFileSync(file, "utf8").split("\n").slice(1)) {
+        const f = line.trim().split(/\s+/);
+        if (f[3] === "0A" && f[9]) inodes.add(f[9]);
+      }
+    } catch {
+      // no IPv6
+    }
+  }
+  try {
+    for (const line of readFileSync("/proc/net/unix", "utf8").split("\n").slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f[3] === "00010000" && f[6]) inodes.add(f[6]);
+    }
+  } catch {
+    // ignore
+  }
+  return inodes;
+};
+
+/** True when `pid` (or one of its descendants) has a listening socket: the stand-in's readiness signal for Type=notify
+ * services (sshd, dockerd), which tell systemd READY=1 once they listen. */
+export const isListening = (pid: number): boolean => {
+  const listening = listeningInodes();
+  return [pid, ...descendants(pid).map((d) => d.pid)].some((p) => [...socketInodes(p)].some((inode) => listening.has(inode)));
+};

@@ -6,7 +6,7 @@ import { accessSync, chmodSync, constants as fsConstants, existsSync, mkdirSync,
 import { once } from "node:events";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { descendants, exitStatusText, lookupGroup, lookupUser } from "./processes.js";
+import { descendants, exitStatusText, isListening, lookupGroup, lookupUser } from "./processes.js";
 import { journal, readState, writeState, type ProcessOutcome, type UnitState } from "./state.js";
 import { parseEnvironmentAssignments, parseEnvironmentFile, splitCommandLine, type ExecCommand } from "./unit-file.js";
 import type { Unit } from "./units.js";
@@ -66,6 +66,8 @@ export class Supervisor {
   private stopping = false;
   private main: ChildProcess | undefined;
   private wake: (() => void) | undefined;
+  /** The stop in progress (SIGTERM, then SIGKILL after TimeoutStopSec), awaited once the main process is gone. */
+  private killing: Promise<void> | undefined;
   private readonly starts: number[] = [];
   private state: UnitState;
 
@@ -88,7 +90,7 @@ export class Supervisor {
   requestStop(): void {
     this.stopping = true;
     this.wake?.();
-    if (this.main?.pid) void this.kill(this.main.pid);
+    if (this.main?.pid) this.killing ??= this.kill(this.main.pid);
   }
 
   private async kill(pid: number): Promise<void> {
@@ -114,6 +116,16 @@ export class Supervisor {
       send(this.unit.killMode === "process" ? [pid] : everyone, "SIGKILL");
     } else if (this.unit.killMode !== "process") {
       send(everyone.filter((p) => p !== pid), "SIGKILL");
+    }
+  }
+
+  /** Type=notify: stays "activating (start)" until the service listens (its READY=1), it exits, or 90 s pass. */
+  private async waitUntilReady(child: ChildProcess): Promise<void> {
+    this.set({ activeState: "activating", subState: "start", mainPid: child.pid });
+    const deadline = Date.now() + 90_000;
+    while (child.exitCode === null && child.signalCode === null && !this.stopping && Date.now() < deadline) {
+      if (isListening(child.pid!)) return;
+      await sleep(25);
     }
   }
 
@@ -236,6 +248,10 @@ export class Supervisor {
       this.runtimeDirs(true);
       this.set({ activeState: "activating", subState: "start-pre", result: "success", processes: [] });
       const preFailure = await this.runHelpers("ExecStartPre", this.unit.execStartPre, ctx);
+      if (this.stopping) {
+        this.finish(label, "success");
+        return;
+      }
       let exit: Exit | undefined;
       let clean: boolean;
       if (preFailure) {
@@ -261,11 +277,13 @@ export class Supervisor {
         const child = this.launch(command, ctx);
         if ("once" in child) {
           this.main = child;
+          if (this.unit.type === "notify" && child.pid) await this.waitUntilReady(child);
           this.set({ activeState: "active", subState: "running", mainPid: child.pid });
           this.log(`Started ${label}.`);
-          if (this.stopping && child.pid) void this.kill(child.pid);
+          if (this.stopping && child.pid) this.killing ??= this.kill(child.pid);
         }
         exit = await this.wait(child);
+        await this.killing;
         this.main = undefined;
         this.set({ lastMain: { kind: "Main", raw: command.line, pid: exit.pid, code: exit.signal ? "killed" : "exited", status: exitStatusText(exit.code, exit.signal) } });
         clean = this.isCleanExit(exit) || this.stopping;
