@@ -1,6 +1,7 @@
 // The components the cluster daemon starts after the API server and controllers. The parts that run pods, DNS
 // and ClusterIP rules (kubelet, dns, proxy) and the istiod stand-in add themselves here.
 import type { ClusterComponent } from "./contracts.js";
+import { nodeComponents } from "./kubelet/components.js";
 
 /** Facts a component factory may need. */
 export interface ComponentOptions {
@@ -8,8 +9,8 @@ export interface ComponentOptions {
   stateDir: string;
 }
 
-/** Builds the daemon's components for a lab instance (empty until the other parts register theirs). */
+/** Builds the daemon's components for a lab instance: the node (cloud DNS, kube-proxy, kubelet) first. */
 export const clusterComponents = async (options: ComponentOptions): Promise<ClusterComponent[]> => {
-  void options;
-  return [];
+  const node = nodeComponents({ instance: options.instance, stateDir: options.stateDir });
+  return [...node.components];
 };
