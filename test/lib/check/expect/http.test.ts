@@ -40,3 +40,23 @@ test("refuses an empty or invalid expectation", (t) => {
   t.throws(() => httpAnswer({}), { instanceOf: InputError });
   t.throws(() => httpAnswer({ status: 1000 }), { instanceOf: InputError });
 });
+
+test("checks the lab's generic service through the real curl convention: / answers the VM's app and version, /r the asked code", async (t) => {
+  const { startGenericService } = await import("../../../../lab/apps/generic-service/index.js");
+  const { execFile } = await import("node:child_process");
+  const { promisify } = await import("node:util");
+  const { curlStatusArgv } = await import("../../../../lib/parse/curl.js");
+  const service = await startGenericService({ env: { APP: "pegasus-pay", VERSION: "v1", SCHED_CALL_INTERVAL: "300" }, host: "127.0.0.1", port: 0, workers: 1, log: () => undefined });
+  t.teardown(() => service.close());
+  const curl = async (url: string) => {
+    const argv = curlStatusArgv({ url });
+    const { stdout, stderr } = await promisify(execFile)(argv[0]!, argv.slice(1));
+    return { stdout, stderr, exitCode: 0 };
+  };
+  const root = httpAnswer({ status: 200, json: { name: "greetings", app: "pegasus-pay", version: "v1" } }).evaluate(await curl(`${service.url}/`));
+  t.true(root.ok, root.detail);
+  const asked = httpAnswer({ status: 404, bodyContains: "asks for 404" }).evaluate(await curl(`${service.url}/r?code=404`));
+  t.true(asked.ok, asked.detail);
+  const wrong = httpAnswer({ status: 200, json: { version: "v2" } }).evaluate(await curl(`${service.url}/healthz`));
+  t.is(wrong.detail, 'version: esperado "v2", recebido "v1"');
+});
