@@ -14,7 +14,7 @@ const ENTRIES: Record<string, string> = {
   dockerd: "guest/dockerd.js",
 };
 
-/** The generic service's standalone program (another part of the lab), bundled when it has been built. */
+/** The generic service's standalone program (lab/apps/generic-service), what the course's image runs. */
 export const genericServiceEntry = (): string => path.join(projectRoot(), "dist", "lab", "apps", "generic-service", "main.js");
 
 const exists = (p: string) => access(p).then(() => true, () => false);
@@ -23,7 +23,10 @@ const exists = (p: string) => access(p).then(() => true, () => false);
 export const bundleGuest = async (out: string): Promise<string[]> => {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const entryPoints: Record<string, string> = Object.fromEntries(Object.entries(ENTRIES).map(([name, rel]) => [name, path.join(here, rel)]));
-  if (await exists(genericServiceEntry())) entryPoints["generic-service"] = genericServiceEntry();
+  if (!(await exists(genericServiceEntry()))) {
+    throw new Error(`o serviço genérico do curso não está compilado (${genericServiceEntry()}) e é ele que roda na imagem kdop/generic-service:0.0.5 da VM: rode \`npm run build\` e tente de novo`);
+  }
+  entryPoints["generic-service"] = genericServiceEntry();
   await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
   await build({
