@@ -82,7 +82,7 @@ const isContainer = (v: unknown): boolean => (isObject(v) && Object.keys(v).leng
 
 /** Merges an applied configuration into a live value (maps by key, keyed lists by key, sets as unions). */
 export const mergeApplied = (live: unknown, applied: unknown, schema: SchemaNode | undefined): unknown => {
-  if (isObject(applied) && Object.keys(applied).length && isObject(live) && schema?.kind !== "scalar") {
+  if (isObject(applied) && isObject(live) && schema?.kind !== "scalar") {
     const out: Obj = structuredClone(live);
     for (const [k, v] of Object.entries(applied)) {
       if (v === null) {
