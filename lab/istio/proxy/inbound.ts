@@ -150,6 +150,7 @@ export const startInboundListener = async ({
     if (asHttp && !peeked.ended) {
       conns.set(socket, base);
       httpServer.emit("connection", socket);
+      socket.resume(); // deliver the peeked bytes, pushed back into the paused stream, to the HTTP parser
       return;
     }
     await proxyTcp(ctx, state, plan, { direction: "inbound", socket, head: peeked.head, ended: peeked.ended, localAddress: dst.address, localPort: dst.port });

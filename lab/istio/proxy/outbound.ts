@@ -60,6 +60,7 @@ export const startOutboundListener = async ({
     conns.set(socket, info);
     if (cluster) clusterOf.set(socket, cluster);
     httpServer.emit("connection", socket);
+    socket.resume(); // peeked bytes were pushed back into a paused stream
   };
 
   const onConnection = async (socket: net.Socket): Promise<void> => {
