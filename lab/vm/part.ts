@@ -1,14 +1,35 @@
 // The VM as a part of the lab: `up` boots it and publishes VM_ADDRESS, VM_PUB_ADDRESS, VM_USER and VM_PKEY_PATH.
 import { access } from "node:fs/promises";
+import net from "node:net";
 import path from "node:path";
 import { isAlive, listProcessRecords } from "../host/pidfile.js";
 import { mountsBelow } from "../host/tree.js";
 import { host } from "../net/ip.js";
 import { listNetns } from "../net/netns.js";
-import { NFT, vmDownTable } from "./faults.js";
+import { NFT, vmDownFault, vmDownTable } from "./faults.js";
 import type { LabPart } from "../cli/part.js";
 import { vmLayout } from "./layout.js";
 import { bootState, destroyVm, resetVm, runningInit, startVm, VM_USER } from "./vm.js";
+
+/** True when a TCP connection to `address`:22 opens from the host (three tries of 3 s). */
+const sshReachable = async (address: string): Promise<boolean> => {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = net.connect({ host: address, port: 22, timeout: 3_000 });
+      socket.once("connect", () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once("timeout", () => {
+        socket.destroy();
+        resolve(false);
+      });
+      socket.once("error", () => resolve(false));
+    });
+    if (ok) return true;
+  }
+  return false;
+};
 
 /** Parameters-file entries of the VM. */
 export const vmParams = ({ plan, paths }: Parameters<LabPart["up"]>[0]): Record<string, string> => ({
@@ -23,6 +44,12 @@ export const vmPart: LabPart = {
   name: "vm",
   async up(ctx) {
     await startVm({ plan: ctx.plan, paths: ctx.paths, onProgress: ctx.progress });
+    if (!(await vmDownFault.isActive(ctx)) && !(await sshReachable(ctx.plan.vmPublicAddress))) {
+      throw new Error(
+        `a VM está no ar mas a porta 22 de ${ctx.plan.vmPublicAddress} não responde a partir do host: verifique se um firewall do host ` +
+          `(iptables/nftables) bloqueia a bridge ${ctx.plan.bridge}, e veja o registro da VM em ${vmLayout(ctx.paths).log}`,
+      );
+    }
     return vmParams(ctx);
   },
   async down(ctx) {
