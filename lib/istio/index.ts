@@ -2,7 +2,8 @@
 // uninstall, proxy-status), the release folder, the 1.8-vs-current feature table, and typed, validated resources.
 export { Istioctl, parseVersionOutput, parseTable, type IstioctlCallOptions, type IstioInstallOptions, type EastWestGatewayOptions, type WorkloadGroupCreateOptions, type WorkloadGroupCreated, type WorkloadEntryConfigureOptions, type WorkloadEntryConfigured, type IstioVersions, type ProxyStatusRow } from "./istioctl.js";
 export { istioFeatures, istioVersion, compareVersions, vmInstallSettings, type IstioFeatures, type IstioApiVersions } from "./versions.js";
-export { IstioRelease, RELEASE_FILES } from "./release.js";
+export { IstioRelease, RELEASE_FILES, sidecarPackageUrl, type SidecarPackageFormat } from "./release.js";
+export { outboundTrafficPolicyMode, type OutboundTrafficPolicy } from "./mesh-config.js";
 export { inspectWorkloadFiles, WORKLOAD_FILES, type WorkloadFiles, type WorkloadFileName } from "./workload-files.js";
 export { workloadGroup, type WorkloadGroupOptions, type WorkloadGroupResource } from "./resources/workload-group.js";
 export { workloadEntry, type WorkloadEntryOptions, type WorkloadEntryResource } from "./resources/workload-entry.js";

@@ -14,6 +14,19 @@ export const RELEASE_FILES = {
   sleep: "samples/sleep/sleep.yaml",
 } as const;
 
+/** Package formats of the VM sidecar. */
+export type SidecarPackageFormat = "deb" | "rpm";
+
+/**
+ * The URL of the VM sidecar package of a release: `<base>/<version>/deb/istio-sidecar.deb` (amd64), other
+ * architectures `istio-sidecar-<arch>.deb`; rpm likewise under `rpm/`.
+ */
+export const sidecarPackageUrl = ({ base, version, format = "deb", arch = "amd64" }: { base: string; version: string; format?: SidecarPackageFormat; arch?: string }): string => {
+  if (!/^[a-z0-9_]+$/.test(arch)) throw new InputError(`arquitetura "${arch}" inválida`, "use amd64 ou arm64", "arch");
+  const file = `istio-sidecar${arch === "amd64" ? "" : `-${arch}`}.${format}`;
+  return `${base.replace(/\/+$/, "")}/${version}/${format}/${file}`;
+};
+
 /** Kinds that live in a namespace (expose-istiod.yaml holds only these). */
 const NAMESPACED_KINDS = new Set(["Gateway", "VirtualService", "DestinationRule", "Service", "ServiceEntry", "Deployment", "ServiceAccount"]);
 

@@ -9,6 +9,7 @@ import { KubeClient } from "../../../lib/kube/client.js";
 import { Kubectl } from "../../../lib/kube/kubectl.js";
 import { Istioctl } from "../../../lib/istio/istioctl.js";
 import { courseResources } from "../../../lib/istio/resources/course.js";
+import { outboundTrafficPolicyMode } from "../../../lib/istio/mesh-config.js";
 import { istioSession } from "./helpers/istio-session.js";
 
 let cluster: RunningCluster;
@@ -37,10 +38,11 @@ test.before(async () => {
       crd("networking.istio.io", "WorkloadGroup", "workloadgroups"),
       crd("networking.istio.io", "ServiceEntry", "serviceentries"),
       crd("security.istio.io", "PeerAuthentication", "peerauthentications"),
+      { ...crd("install.istio.io", "IstioOperator", "istiooperators"), spec: { ...crd("install.istio.io", "IstioOperator", "istiooperators").spec, versions: [{ name: "v1alpha1", served: true, storage: true, schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } } }] } },
     ],
   });
   const client = new KubeClient({ session });
-  for (const name of ["gateways.networking.istio.io", "virtualservices.networking.istio.io", "workloadentries.networking.istio.io", "serviceentries.networking.istio.io", "peerauthentications.security.istio.io", "workloadgroups.networking.istio.io"]) {
+  for (const name of ["gateways.networking.istio.io", "virtualservices.networking.istio.io", "workloadentries.networking.istio.io", "serviceentries.networking.istio.io", "peerauthentications.security.istio.io", "workloadgroups.networking.istio.io", "istiooperators.install.istio.io"]) {
     await client.waitForCondition({ object: `crd/${name}`, condition: "Established", timeoutMs: 60_000 });
   }
   await kubectl.createNamespace({ name: "istio-system" });
@@ -82,4 +84,24 @@ test.serial("the chapter's resources (1.8.1 apiVersions) are accepted by kubectl
   t.deepEqual((svc?.["spec"] as { selector: unknown }).selector, { app: "pegasus-pay" });
   await kubectl.delete({ resource: "peerauthentication.security.istio.io", name: "disable-mtls-legacy", namespace: "legacy" });
   t.is(await client.get({ resource: "peerauthentications", name: "disable-mtls-legacy", namespace: "legacy" }), undefined);
+});
+
+test.serial("outbound traffic policy: the course's installed-state query on 1.8, the istio ConfigMap as the authority", async (t) => {
+  const { session, events } = istioSession({ lines: { KUBECONFIG: cluster.kubeconfigFile } });
+  const istioctl = new Istioctl({ session });
+  const kubectl = new Kubectl({ session });
+  await kubectl.apply({ manifest: { apiVersion: "install.istio.io/v1alpha1", kind: "IstioOperator", metadata: { name: "installed-state", namespace: "istio-system" }, spec: { profile: "default" } } });
+  const unset = await outboundTrafficPolicyMode({ kubectl, features: istioctl.features });
+  t.deepEqual([unset.mode, unset.source], ["ALLOW_ANY", "default"]);
+  t.true(events.ofKind("command").some((c) => c.display === "kubectl get istiooperator installed-state -n istio-system -o 'jsonpath={.spec.meshConfig.outboundTrafficPolicy.mode}'"));
+
+  await kubectl.apply({ manifest: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "istio", namespace: "istio-system" }, data: { mesh: "defaultConfig:\n  discoveryAddress: istiod.istio-system.svc:15012\noutboundTrafficPolicy:\n  mode: REGISTRY_ONLY\n" } } });
+  const current = istioSession({ version: "1.30.0", lines: { KUBECONFIG: cluster.kubeconfigFile } });
+  const fromConfigMap = await outboundTrafficPolicyMode({ kubectl: new Kubectl({ session: current.session }), features: new Istioctl({ session: current.session }).features });
+  t.deepEqual([fromConfigMap.mode, fromConfigMap.source], ["REGISTRY_ONLY", "configmap"]);
+  t.deepEqual(current.events.ofKind("command").map((c) => c.display), ["kubectl get cm istio -n istio-system -o 'jsonpath={.data.mesh}'"]);
+
+  await kubectl.apply({ manifest: { apiVersion: "install.istio.io/v1alpha1", kind: "IstioOperator", metadata: { name: "installed-state", namespace: "istio-system" }, spec: { meshConfig: { outboundTrafficPolicy: { mode: "REGISTRY_ONLY" } } } } });
+  const fromIop = await outboundTrafficPolicyMode({ kubectl, features: istioctl.features });
+  t.deepEqual([fromIop.mode, fromIop.source], ["REGISTRY_ONLY", "installed-state"]);
 });
