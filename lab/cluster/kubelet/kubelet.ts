@@ -81,6 +81,8 @@ export class Kubelet implements ExecBackend, LogBackend {
   async start(api: ClusterApi): Promise<void> {
     this.ctx.api = api;
     this.stopped = false;
+    // what an earlier daemon left: its pods are recreated from the API below, like after a node reboot
+    await cleanUpKubeletLeftovers({ plan: this.ctx.plan, runDir: this.ctx.runDir, stateDir: this.ctx.stateDir });
     await registerNode(api, this.ctx.plan, this.nodeName);
     this.heartbeat = setInterval(() => {
       void registerNode(api, this.ctx.plan, this.nodeName).catch((e) => this.log(`heartbeat: ${String(e?.message ?? e)}`));

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { host, inNetns } from "../../net/ip.js";
 import { attachNetns, removeNetns } from "../../net/netns.js";
 import type { LabNetPlan } from "../../net/plan.js";
-import { forgetProcess, readProcessRecord, recordProcess, stopRecordedProcess, type ProcessRecord } from "../../host/pidfile.js";
+import { forgetProcess, listProcessRecords, readProcessRecord, recordProcess, stopRecordedProcess, type ProcessRecord } from "../../host/pidfile.js";
 
 /** Where a pod's service-account files appear inside its containers. */
 export const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
@@ -128,9 +128,16 @@ export const writeServiceAccountFiles = async (sandbox: PodSandbox, sa: ServiceA
 /** The argv prefix that runs a command inside the sandbox's network, UTS and mount namespaces. */
 export const enterSandboxArgv = (sandbox: PodSandbox): string[] => ["nsenter", "--target", String(sandbox.holder.pid), "--net", "--uts", "--mount", "--"];
 
-/** Stops the holder, deletes the netns (its veth goes with it), /etc/netns/<netns>, the folder and the pid record. */
+/** Kills the pod's recorded processes (containers, then the holder), deletes the netns (its veth goes with it), /etc/netns/<netns>, the folder and the pid record. */
 export const destroySandbox = async ({ plan, runDir, podUid, dir }: { plan: LabNetPlan; runDir: string; podUid: string; dir: string }): Promise<void> => {
-  const { netns, holderRecord } = sandboxNames(plan, podUid);
+  const { short, netns, holderRecord } = sandboxNames(plan, podUid);
+  // container processes an earlier daemon left (they would keep the namespace alive)
+  for (const r of await listProcessRecords(runDir)) {
+    if (r.name.startsWith(`kubelet-${short}-`) && r.name !== holderRecord) {
+      await stopRecordedProcess(r, { signal: "SIGKILL", graceMs: 0 });
+      await forgetProcess(runDir, r.name);
+    }
+  }
   const record = await readProcessRecord(runDir, holderRecord);
   if (record) await stopRecordedProcess(record, { signal: "SIGKILL", graceMs: 0 });
   await forgetProcess(runDir, holderRecord);
