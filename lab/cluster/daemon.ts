@@ -15,6 +15,8 @@ export interface DaemonArgs {
   stateDir: string;
   /** `--listen HOST:PORT` (repeatable; default: the plan's gateway:6443 and 127.0.0.1:6443). */
   listen?: Array<{ host: string; port: number }>;
+  /** `--api-only`: no components (no kubelet, DNS, proxy): the API server and controllers alone. */
+  apiOnly?: boolean;
 }
 
 /** Parses `--instance N --state DIR`; throws a Portuguese message naming the problem and the fix. */
@@ -22,6 +24,7 @@ export const parseDaemonArgs = (argv: string[], env: NodeJS.ProcessEnv = process
   let instance = 0;
   let stateDir: string | undefined;
   const listen: Array<{ host: string; port: number }> = [];
+  let apiOnly = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = argv[i + 1];
@@ -35,16 +38,18 @@ export const parseDaemonArgs = (argv: string[], env: NodeJS.ProcessEnv = process
       if (!value || value.startsWith("--")) throw new Error("--state precisa de uma pasta (a pasta de estado da instância do lab). Exemplo: --state .lab/0");
       stateDir = path.resolve(value);
       i++;
+    } else if (arg === "--api-only") {
+      apiOnly = true;
     } else if (arg === "--listen") {
       const m = value ? /^(.+):(\d+)$/.exec(value) : null;
       if (!m || Number(m[2]) > 65535) throw new Error(`--listen precisa de ENDEREÇO:PORTA (recebeu ${value === undefined ? "nada" : `"${value}"`}). Exemplo: --listen 127.0.0.1:6443`);
       listen.push({ host: m[1]!, port: Number(m[2]) });
       i++;
     } else {
-      throw new Error(`opção desconhecida "${arg}". Use: daemon.js --instance N --state PASTA [--listen ENDEREÇO:PORTA]`);
+      throw new Error(`opção desconhecida "${arg}". Use: daemon.js --instance N --state PASTA [--listen ENDEREÇO:PORTA] [--api-only]`);
     }
   }
-  return { instance, stateDir: stateDir ?? labPaths(instance, env).state, ...(listen.length ? { listen } : {}) };
+  return { instance, stateDir: stateDir ?? labPaths(instance, env).state, ...(listen.length ? { listen } : {}), ...(apiOnly ? { apiOnly } : {}) };
 };
 
 const main = async (): Promise<void> => {
@@ -62,7 +67,7 @@ const main = async (): Promise<void> => {
   const logFile = path.join(logsDir, "cluster.log");
   const log = (line: string) => appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`);
   log(`starting cluster daemon for instance ${args.instance} (state ${args.stateDir}, pid ${process.pid})`);
-  const components = await clusterComponents({ instance: args.instance, stateDir: args.stateDir });
+  const components = args.apiOnly ? [] : await clusterComponents({ instance: args.instance, stateDir: args.stateDir });
   const cluster = await startCluster({ stateDir: args.stateDir, instance: args.instance, components, log, ...(args.listen ? { listen: args.listen } : {}) });
   const socket = path.join(runDir, "cluster.sock");
   const pidFile = path.join(runDir, "cluster.pid");
