@@ -10,6 +10,7 @@ import { projectRoot } from "../paths.js";
 const ENTRIES: Record<string, string> = {
   init: "guest/init.js",
   systemctl: "guest/systemctl.js",
+  journalctl: "guest/journalctl.js",
   docker: "guest/docker.js",
   dockerd: "guest/dockerd.js",
 };

@@ -1,5 +1,5 @@
 // The lab layer of the VM image (the overlay's top read-only layer, rebuilt at every boot): the docker CLI and daemon
-// (Docker is installed on the course's VM), the systemctl stand-in (the VM has no systemd), and docker.service enabled
+// (Docker is installed on the course's VM), the systemctl and journalctl stand-ins (the VM has no systemd), and docker.service enabled
 // as Docker's package leaves it. Files are small launchers of the guest programs on the lab's Node.js runtime.
 import { chmod, mkdir, rm, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -29,6 +29,7 @@ export const layerFiles = (): Record<string, { content: string; mode: number }> 
   "usr/bin/docker": { content: launcher("docker.mjs"), mode: 0o755 },
   "usr/bin/dockerd": { content: launcher("dockerd.mjs"), mode: 0o755 },
   "usr/bin/systemctl": { content: launcher("systemctl.mjs"), mode: 0o755 },
+  "usr/bin/journalctl": { content: launcher("journalctl.mjs"), mode: 0o755 },
   "usr/lib/systemd/system/docker.service": { content: DOCKER_UNIT, mode: 0o644 },
 });
 

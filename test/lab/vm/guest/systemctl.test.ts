@@ -91,6 +91,17 @@ test.serial("start runs ExecStartPre then ExecStart as User= with Environment=; 
   t.regex(status.stdout, /systemd\[1\]: Started lab-hello\.service - Lab test HTTP service\.$/m);
 });
 
+test.serial("journalctl -u shows what the unit printed and the manager's lines; unsupported options are refused in Portuguese", async (t) => {
+  const r = await sshVm("journalctl -xeu lab-hello --no-pager");
+  t.is(r.exitCode, 0);
+  t.regex(r.stdout, /systemd\[1\]: Starting lab-hello\.service - Lab test HTTP service\.\.\.\n.*sh\[\d+\]: pre hello\n.*systemd\[1\]: Started lab-hello\.service/);
+  t.is((await sshVm("journalctl -u lab-hello -n 1")).stdout.split("\n").length, 2);
+  t.is((await sshVm("journalctl -u nope")).stdout, "-- No entries --\n");
+  const bad = await sshVm("journalctl --since today");
+  t.is(bad.exitCode, 1);
+  t.regex(bad.stderr, /a opção --since não é suportada pelo journal desta VM/);
+});
+
 test.serial("stop ends the service, runs ExecStopPost, and status then exits 3 with ○ inactive (dead)", async (t) => {
   t.is((await sshVm("sudo systemctl stop lab-hello")).exitCode, 0);
   const status = await sshVm("systemctl status lab-hello");
