@@ -8,6 +8,6 @@ export { isGenericServiceMessage, isGenericServiceError, parseRequestedCode, typ
 export { parseEnvoyClusters, parseIstioClusterName, clustersForHost, type EnvoyCluster, type EnvoyHost, type IstioClusterName, type CircuitBreakers } from "./envoy-clusters.js";
 export { parseIstioLog, type IstioLogEntry, type LogSeverity } from "./istio-log.js";
 export { parseClusterEnv, summarizeClusterEnv, type ClusterEnvEntry, type ClusterEnvSummary } from "./cluster-env.js";
-export { decodeTokenClaims, tokenTimeLeftMs, describeTokenClaims, type TokenClaims } from "./token.js";
+export { decodeTokenClaims, readTokenClaims, tokenTimeLeftMs, describeTokenClaims, type TokenClaims } from "./token.js";
 export { parseKubeJson, kubeObjectsOf, objectRef, type KubeObject, type KubeMetadata } from "./kube-json.js";
 export { parseListing, type ListingEntry } from "./listing.js";

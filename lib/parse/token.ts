@@ -1,5 +1,7 @@
 // Reads the claims of the istio-token (a Kubernetes service-account JWT) without ever showing the token: errors
 // never quote the input, and the result holds only the decoded claims.
+import { readFileSync } from "node:fs";
+import { InputError } from "../errors.js";
 import { ParseError } from "./errors.js";
 
 /** The claims of a service-account token that the runbook reasons about. */
@@ -71,3 +73,19 @@ export const describeTokenClaims = (claims: TokenClaims): string =>
     `aud=${claims.audiences.length ? claims.audiences.join(",") : "(ausente)"}`,
     `exp=${claims.expiresAt ? claims.expiresAt.toISOString() : "(ausente)"}`,
   ].join(" ");
+
+/** Reads a token file (e.g. WORK_DIR/istio-token) and returns only its claims; InputError (Portuguese) when it is missing. */
+export const readTokenClaims = ({ file }: { file: string }): TokenClaims => {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(
+      code === "ENOENT" ? `o arquivo do istio-token não existe: ${file}` : `não foi possível ler o istio-token em ${file} (${code ?? "erro"})`,
+      "gere os arquivos da VM com `istioctl x workload entry configure -f workloadgroup.yaml -o \"$WORK_DIR\"`",
+      "istio-token",
+    );
+  }
+  return decodeTokenClaims(text);
+};

@@ -11,10 +11,17 @@ const istiodUnreachable: Signature = {
   id: "istiod-inacessivel",
   specificity: 90,
   detect: (input) => {
-    const hit = findLine(input.text, /dial tcp (\[[^\]]+\]|[\d.]+):15012: (?:connect: )?(i\/o timeout|connection refused|connection timed out|no route to host)/i);
+    const hit = findAny(input.text, [
+      /dial tcp (\[[^\]]+\]|[\d.]+):15012: (?:connect: )?(i\/o timeout|connection refused|connection timed out|no route to host)/i,
+      // The same test by hand from the VM: curl and netcat.
+      /curl: \(\d+\) Failed to connect to (\S+) port 15012(?: after \d+ ms)?: (Timeout was reached|Connection refused|Connection timed out|No route to host|Couldn't connect to server)/,
+      /nc: connect to (\S+) port 15012 \(tcp\) (?:failed: )?(Connection refused|timed out|No route to host)/,
+    ]);
     if (!hit) return undefined;
     const ip = hit.match[1]!;
-    const reason = hit.match[2]!.toLowerCase();
+    const raw = hit.match[2]!.toLowerCase();
+    // curl 7.88 prints "Couldn't connect to server" for both a refusal and a missing route.
+    const reason = raw.includes("couldn't connect") ? "conexão recusada ou sem rota" : /refused/.test(raw) ? "connection refused" : /route/.test(raw) ? "no route to host" : /timeout|timed out/.test(raw) && !raw.includes("i/o") ? "connection timed out" : raw;
     const ew = input.context.eastWestAddress;
     const mismatch = ew !== undefined && ew !== "" && ew !== ip;
     const hostsNote = mismatch ? ` O /etc/hosts da VM aponta istiod para ${ip}, mas o east-west gateway está em ${ew}.` : "";

@@ -72,5 +72,33 @@ const noHealthyUpstream: Signature = {
   },
 };
 
+/** Envoy's 504 body: the route's timeout expired before the answer. */
+const upstreamTimeout: Signature = {
+  id: "tempo-limite-da-rota",
+  specificity: 60,
+  detect: (input) => {
+    const hit = findLine(input.text, /upstream request timeout/);
+    return hit && {
+      cause: "o destino demorou mais que o tempo limite da rota: o Envoy desistiu e respondeu 504 (o /r?wait=… do generic service provoca isso de propósito)",
+      fix: "se a demora é esperada, aumente o timeout da rota no VirtualService; senão veja por que o serviço de destino está lento (logs, recursos)",
+      evidence: hit.line,
+    };
+  },
+};
+
+/** Envoy's 403 body from an AuthorizationPolicy. */
+const rbacDenied: Signature = {
+  id: "negado-por-authorizationpolicy",
+  specificity: 70,
+  detect: (input) => {
+    const hit = findLine(input.text, /RBAC: access denied/);
+    return hit && {
+      cause: "uma AuthorizationPolicy do destino negou o pedido (o Envoy respondeu 403 com \"RBAC: access denied\")",
+      fix: "liste as políticas (`kubectl get authorizationpolicy -A`) e confira se a identidade do cliente (a conta de serviço) e o caminho estão permitidos",
+      evidence: hit.line,
+    };
+  },
+};
+
 /** Mesh traffic signatures. */
-export const MESH_TRAFFIC_SIGNATURES: readonly Signature[] = [upstreamConnectError, noHealthyUpstream];
+export const MESH_TRAFFIC_SIGNATURES: readonly Signature[] = [upstreamConnectError, noHealthyUpstream, upstreamTimeout, rbacDenied];

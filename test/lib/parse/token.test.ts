@@ -34,3 +34,16 @@ test("never quotes the token in its errors", (t) => {
   // The claims description is safe to show: the masker finds nothing to hide in it.
   t.is(new Masker().mask(describeTokenClaims(decodeTokenClaims(token))), describeTokenClaims(decodeTokenClaims(token)));
 });
+
+test("reads a token file and returns only its claims; a missing file is bad input with the fix", async (t) => {
+  const { mkdtempSync, writeFileSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const path = await import("node:path");
+  const { readTokenClaims } = await import("../../../lib/parse/token.js");
+  const { InputError } = await import("../../../lib/errors.js");
+  const dir = mkdtempSync(path.join(tmpdir(), "token-"));
+  writeFileSync(path.join(dir, "istio-token"), makeToken(CLAIMS));
+  t.is(readTokenClaims({ file: path.join(dir, "istio-token") }).serviceAccount, "legacy-pegasus");
+  const error = t.throws(() => readTokenClaims({ file: path.join(dir, "missing") }), { instanceOf: InputError });
+  t.regex(error!.message, /não existe.*\nComo corrigir: gere os arquivos da VM/s);
+});

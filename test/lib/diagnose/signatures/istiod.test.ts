@@ -39,3 +39,11 @@ test("Envoy without configuration and the stream-closed warning are weaker, supp
   t.deepEqual(diagnose({ text: "warning\tenvoy config\tStreamAggregatedResources gRPC config stream closed: 16, request authenticate failure" }).map((d) => d.id)[0], "token-recusado");
   t.deepEqual(diagnose({ text: "warning\tenvoy config\tStreamAggregatedResources gRPC config stream closed: 0," }), []);
 });
+
+test("the same test by hand from the VM (curl, nc) to port 15012 gets the istiod diagnosis", (t) => {
+  const [curl] = diagnose({ text: "curl: (28) Failed to connect to 198.18.2.10 port 15012 after 2000 ms: Timeout was reached", context });
+  t.is(curl!.id, "istiod-inacessivel");
+  t.regex(curl!.cause, /198.18.2.10:15012 \(connection timed out\)/);
+  t.is(diagnose({ text: "nc: connect to 198.18.2.10 port 15012 (tcp) failed: Connection refused", context })[0]!.id, "istiod-inacessivel/recusada");
+  t.regex(diagnose({ text: "curl: (7) Failed to connect to 198.18.2.10 port 15012 after 0 ms: Couldn't connect to server", context })[0]!.cause, /\(conexão recusada ou sem rota\)/);
+});

@@ -29,3 +29,8 @@ test("a connection timeout and 'no healthy upstream' have their own causes", (t)
   t.is(d!.id, "sem-endpoint-saudavel");
   t.regex(d!.fix, /kubectl get svc pegasus-pay -n legacy/);
 });
+
+test("Envoy's route timeout (504) and an AuthorizationPolicy denial (403)", (t) => {
+  t.deepEqual(diagnose({ text: "upstream request timeout" }).map((d) => d.id), ["tempo-limite-da-rota"]);
+  t.deepEqual(diagnose({ text: "RBAC: access denied" }).map((d) => d.id), ["negado-por-authorizationpolicy"]);
+});
