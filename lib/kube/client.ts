@@ -93,7 +93,7 @@ export class KubeClient {
 
   /** Resolves a type by discovery (served version and plural). */
   async resolve(resource: ResourceRef): Promise<ResolvedType> {
-    return this.discovery.resolve(resource);
+    return this.#explained(() => this.discovery.resolve(resource));
   }
 
   /** The namespace a namespaced call uses. */
@@ -239,9 +239,22 @@ export class KubeClient {
     }
   }
 
+  /** Runs an API call; a server that cannot be reached (or refuses the credentials) becomes a Portuguese explanation. */
+  async #explained<R>(run: () => Promise<R>): Promise<R> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof KubeApiError && (error.unreachable || error.code === 401 || error.code === 403) && !error.message.includes("contexto")) {
+        const { cluster, context } = this.target;
+        throw new KubeApiError(error.code, error.reason, `${unreachableProblem({ error, server: cluster.server, context })} [${error.reason}: ${error.message}]`, error.request);
+      }
+      throw error;
+    }
+  }
+
   /** Runs a read, recorded as its kubectl equivalent unless `record: false`; rethrows the read's own error. */
   async #read<R>({ display, exact, options, run, describe }: { display: string[]; exact: string; options: ReadOptions; run: () => Promise<R>; describe: (value: R) => string }): Promise<R> {
-    if (options.record === false) return run();
+    if (options.record === false) return this.#explained(run);
     let value: R | undefined;
     let failure: unknown;
     await recordOperation({
@@ -254,11 +267,11 @@ export class KubeClient {
       ...(options.step !== undefined ? { step: options.step } : {}),
       operation: async () => {
         try {
-          value = await run();
+          value = await this.#explained(run);
           return { exitCode: 0, stdout: describe(value), stderr: "" };
         } catch (error) {
           failure = error;
-          return { exitCode: 1, stdout: "", stderr: `${(error as Error).message}\n` };
+          return { exitCode: 1, stdout: "", stderr: `${(error as Error).message}\n`, ...(error instanceof KubeApiError && error.unreachable ? { cause: error.reason } : {}) };
         }
       },
     });

@@ -87,6 +87,19 @@ test("reachability reports the server version, or why it cannot be reached, in P
   t.regex(down.error!, /ECONNREFUSED/);
 });
 
+test("a read from a server that is down fails with a Portuguese explanation", async (t) => {
+  const api = await new MiniApi().start();
+  const { session } = kubeSession({ api });
+  await api.stop();
+  const client = new KubeClient({ session });
+  const error = await t.throwsAsync(client.get({ resource: "svc", name: "payment" }));
+  t.regex(error!.message, /recusou a conexão.*\[ECONNREFUSED/);
+  const { session: s2, events } = kubeSession({ api });
+  const client2 = new KubeClient({ session: s2 });
+  await client2.resolve("svc").catch(() => undefined);
+  t.is(events.events.length, 0);
+});
+
 test("reads in plan mode contact nothing and are recorded as planned", async (t) => {
   const { session, events } = testSession({ lines: { KUBECONFIG: "/nonexistent", KUBE_CONTEXT: "kind" }, mode: "plan" });
   const client = new KubeClient({ session });
