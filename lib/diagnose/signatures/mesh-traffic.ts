@@ -27,11 +27,15 @@ const upstreamConnectError: Signature = {
     const findings: Finding[] = [];
     const wrongVersion = /WRONG_VERSION_NUMBER|wrong version number/i.test(transport + input.text);
     const published = input.context.dockerPublishedPorts ?? [];
+    const dockerConfirmed = wrongVersion || published.length > 0;
+    const bypass = `a regra DOCKER do nat PREROUTING vem antes da ISTIO_INBOUND que o Istio acrescenta no fim, então o TLS mútuo do pod chega direto no app, que só fala texto puro`;
     findings.push({
-      cause: `a porta ${port} publicada pelo Docker na VM (-p ${port}:${port}) desvia a conexão antes da captura do sidecar: a regra DOCKER do nat PREROUTING vem antes da ISTIO_INBOUND que o Istio acrescenta no fim, então o TLS mútuo do pod chega direto no app, que só fala texto puro`,
+      cause: dockerConfirmed
+        ? `a porta ${port} publicada pelo Docker na VM (-p ${port}:${port}) desvia a conexão antes da captura do sidecar: ${bypass}`
+        : `se o app da VM roda no Docker com a porta publicada (-p ${port}:${port}, como no capítulo), a conexão é desviada antes da captura do sidecar: ${bypass}`,
       fix: `rode o app sem publicar a porta (\`docker run --network host …\` no lugar de \`-p ${port}:${port}\`) ou ponha a captura do Istio antes da do Docker (\`sudo iptables -t nat -I PREROUTING 1 -p tcp -j ISTIO_INBOUND\`); a solução de contorno do capítulo desliga o mTLS do namespace ${ns}`,
       evidence: hit.line,
-      specificity: wrongVersion || published.length > 0 ? 88 : 62,
+      specificity: dockerConfirmed ? 88 : 62,
       variant: "docker",
     });
     const mismatch = weSa !== undefined && weSa !== sa;
