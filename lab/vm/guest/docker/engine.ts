@@ -187,7 +187,15 @@ export class Engine {
     capture(child.stdout!, "stdout");
     capture(child.stderr!, "stderr");
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+    // unshare creates the namespaces, then forks the container's init (which waits on stdin): once that child exists,
+    // /proc/<unshare pid>/ns/net is the container's network namespace and can be wired.
+    let initPid: number | undefined;
+    for (let i = 0; i < 500 && !initPid && child.exitCode === null; i++) {
+      initPid = childOf(pid);
+      if (!initPid) await sleep(10);
+    }
     try {
+      if (!initPid) throw new EngineError(500, "failed to create task for container: the container's namespaces were not created");
       if (bridged) {
         const ip = this.allocateAddress();
         const veth = `veth${randomBytes(4).toString("hex").slice(0, 7)}`;
@@ -208,11 +216,6 @@ export class Engine {
       throw error instanceof EngineError ? error : new EngineError(500, `failed to set up container networking: ${(error as Error).message}`);
     }
     child.stdin!.end("go\n");
-    let initPid: number | undefined;
-    for (let i = 0; i < 100 && !initPid; i++) {
-      initPid = childOf(pid);
-      if (!initPid) await sleep(10);
-    }
     c.State = { Status: "running", Running: true, Pid: initPid ?? pid, ExitCode: 0, StartedAt: new Date().toISOString(), FinishedAt: "0001-01-01T00:00:00Z" };
     this.processes.set(c.Id, child);
     saveContainer(c);
