@@ -4,7 +4,8 @@
 //   node main.js --istio-version 1.8.1 [--snapshot FILE] [--dns-namespace NS [--dns-domain D] [--resolv-conf FILE]]
 //                [--access-log] [--addon FILE]
 //
-// Configuration: --snapshot FILE (JSON ProxyConfig) is read at start and again on SIGHUP; a parent started with an IPC
+// Configuration: --snapshot FILE (JSON ProxyConfig) is read at start (a missing file means "no configuration yet", as
+// before istiod answers) and again on SIGHUP; a parent started with an IPC
 // channel can send {type:"snapshot", config} and gets {type:"applied", version} or {type:"rejected", error}. Logs go to
 // stdout in Istio's format. SIGTERM/SIGINT or POST /quitquitquit stop it (exit 0).
 import { readFile } from "node:fs/promises";
@@ -55,6 +56,17 @@ export const parseProxyArgs = (argv: readonly string[]): ProxyArgs => {
 
 const readSnapshot = async (file: string): Promise<unknown> => JSON.parse(await readFile(file, "utf8")) as unknown;
 
+/** The snapshot at start: undefined when the file does not exist yet. */
+const initialSnapshot = async (file: string | undefined): Promise<unknown> => {
+  if (!file) return undefined;
+  try {
+    return await readSnapshot(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+};
+
 /** Runs the proxy until it is told to stop; resolves with the exit status. */
 export const runProxyProcess = async (argv: readonly string[]): Promise<number> => {
   let args: ProxyArgs;
@@ -72,7 +84,7 @@ export const runProxyProcess = async (argv: readonly string[]): Promise<number> 
   };
   let proxy: SidecarProxy;
   try {
-    const config = args.snapshot ? await readSnapshot(args.snapshot) : undefined;
+    const config = await initialSnapshot(args.snapshot);
     proxy = await SidecarProxy.start({ ...options, config: config as SidecarProxyOptions["config"] });
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);

@@ -2,7 +2,7 @@
 // their output captured line by line and waits on log lines (events, not timers).
 import { spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { mkdtemp, writeFile, chmod } from "node:fs/promises";
+import { mkdtemp, writeFile, chmod, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,6 +24,12 @@ export const distRoot = (() => {
   return dir;
 })();
 
+/** Every process the tests started, killed (by pid) if the test worker exits without stopping them (a timeout). */
+const started = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+});
+
 /** A process started in a namespace. */
 export class NsProcess {
   readonly lines: string[] = [];
@@ -35,6 +41,8 @@ export class NsProcess {
     readonly label: string,
     readonly child: ChildProcess,
   ) {
+    started.add(child);
+    child.once("exit", () => started.delete(child));
     let pending = "";
     const onChunk = (chunk: Buffer) => {
       pending += chunk.toString("utf8");
@@ -121,11 +129,8 @@ export class ProxyProcess {
     const dir = await mkdtemp(path.join(tmpdir(), "ilab8-proxy-"));
     await chmod(dir, 0o755);
     const snapshotFile = path.join(dir, "snapshot.json");
-    const args = ["node", path.join(distRoot, "lab", "istio", "proxy", "main.js"), "--istio-version", istioVersion, "--addon", resolveOrigDstAddonPath()];
-    if (config) {
-      await writeFile(snapshotFile, JSON.stringify(config), { mode: 0o644 });
-      args.push("--snapshot", snapshotFile);
-    }
+    const args = ["node", path.join(distRoot, "lab", "istio", "proxy", "main.js"), "--istio-version", istioVersion, "--addon", resolveOrigDstAddonPath(), "--snapshot", snapshotFile];
+    if (config) await writeFile(snapshotFile, JSON.stringify(config), { mode: 0o644 });
     if (dnsNamespace) args.push("--dns-namespace", dnsNamespace);
     if (resolvConf) args.push("--resolv-conf", resolvConf);
     if (accessLog) args.push("--access-log");
@@ -144,8 +149,10 @@ export class ProxyProcess {
     if (!listening) await this.proc.waitForLine(/starting workers/, from);
   }
 
-  /** Stops the proxy; returns its exit code. */
-  stop(): Promise<number | null> {
-    return this.proc.stop();
+  /** Stops the proxy and removes its snapshot folder; returns its exit code. */
+  async stop(): Promise<number | null> {
+    const code = await this.proc.stop();
+    await rm(path.dirname(this.snapshotFile), { recursive: true, force: true });
+    return code;
   }
 }

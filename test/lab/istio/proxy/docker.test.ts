@@ -14,7 +14,7 @@ import { distRoot, NsProcess, ProxyProcess, startInNetns } from "../helpers/proc
 import { snapshotFor, type TestService, type TestWorkload } from "../helpers/mesh-config.js";
 import { curl } from "../helpers/http-client.js";
 
-const VM_PROXY_UID = 998; // the istio-proxy system user on the VM
+const VM_PROXY_UID = 2337; // the istio-proxy system user on the VM (a uid nobody else uses here)
 const ECHO = path.join(distRoot, "test", "lab", "istio", "fixtures", "echo-app.js");
 
 interface World {
