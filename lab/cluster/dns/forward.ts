@@ -23,7 +23,10 @@ const overUdp = (query: Buffer, { host, port }: Upstream, timeoutMs: number): Pr
     const socket = dgram.createSocket(host.includes(":") ? "udp6" : "udp4");
     const id = query.readUInt16BE(0);
     const timer = setTimeout(() => finish(new Error(`no answer from ${host}:${port} in ${timeoutMs} ms`)), timeoutMs);
+    let done = false;
     const finish = (error: Error | undefined, answer?: Buffer) => {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
       socket.close();
       if (error) reject(error);
@@ -33,7 +36,9 @@ const overUdp = (query: Buffer, { host, port }: Upstream, timeoutMs: number): Pr
     socket.on("message", (msg) => {
       if (msg.length >= 2 && msg.readUInt16BE(0) === id) finish(undefined, msg);
     });
-    socket.send(query, port, host);
+    socket.send(query, port, host, (error) => {
+      if (error) finish(error);
+    });
   });
 
 const overTcp = (query: Buffer, { host, port }: Upstream, timeoutMs: number): Promise<Buffer> =>

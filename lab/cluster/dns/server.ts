@@ -55,13 +55,15 @@ const safely = (handler: DnsHandler): DnsHandler => async (query, transport) => 
 /** Starts a DNS server on `address:port` (UDP and TCP) that answers with `handler`. */
 export const startDnsServer = async ({ address, port, handler }: { address: string; port: number; handler: DnsHandler }): Promise<DnsServer> => {
   const answer = safely(handler);
+  let closed = false;
   const udp = dgram.createSocket({ type: address.includes(":") ? "udp6" : "udp4", reuseAddr: false });
   udp.on("message", (msg, rinfo) => {
     void (async () => {
       let out = await answer(msg, "udp");
       if (!out) return;
       if (out.length > udpLimit(msg)) out = truncate(out);
-      udp.send(out, rinfo.port, rinfo.address);
+      if (closed) return;
+      udp.send(out, rinfo.port, rinfo.address, () => undefined);
     })();
   });
   await new Promise<void>((resolve, reject) => {
@@ -114,6 +116,7 @@ export const startDnsServer = async ({ address, port, handler }: { address: stri
     address,
     port: boundPort,
     close: async () => {
+      closed = true;
       for (const s of sockets) s.destroy();
       await Promise.all([
         new Promise<void>((resolve) => udp.close(() => resolve())),

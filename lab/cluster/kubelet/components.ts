@@ -31,7 +31,7 @@ export interface NodeComponents {
 export const nodeComponents = ({ instance, stateDir, images, cloudDnsPort = 53 }: NodeComponentOptions): NodeComponents => {
   const plan = labNetPlan(instance);
   const logs = { proxy: (_: string) => undefined as void, kubelet: (_: string) => undefined as void };
-  const proxy = new ServiceProxy((line) => logs.proxy(line));
+  const proxy = new ServiceProxy((line) => logs.proxy(line), plan);
   const kubelet = new Kubelet({ plan, stateDir, images, network: proxy, log: (line) => logs.kubelet(line) });
   let cloud: CloudDns | undefined;
   const cloudDnsComponent: ClusterComponent = {

@@ -2,13 +2,15 @@
 // current. It is the kubelet's PodNetworkHooks: a new pod namespace gets the rules before its containers start.
 import type { ClusterApi, KubeObject, WatchEvent } from "../contracts.js";
 import type { PodNetworkHooks } from "../kubelet/pod-worker.js";
+import type { LabNetPlan } from "../../net/plan.js";
+import { loadBalancerRules, programLoadBalancers, removeLoadBalancers } from "./load-balancer.js";
 import { programPodNetns } from "./pod-rules.js";
 import { servicePortRules } from "./rules.js";
 
 const SERVICES = { group: "", version: "v1", resource: "services" };
 const ENDPOINTS = { group: "", version: "v1", resource: "endpoints" };
 
-/** ClusterIP routing for the pods of the lab. */
+/** ClusterIP routing for the pods of the lab, and (with a plan) the LoadBalancer IPs on the lab LAN. */
 export class ServiceProxy implements PodNetworkHooks {
   private readonly services = new Map<string, KubeObject>();
   private readonly endpoints = new Map<string, KubeObject>();
@@ -20,7 +22,11 @@ export class ServiceProxy implements PodNetworkHooks {
   private generation = 0;
   private syncedGeneration = 0;
 
-  constructor(private readonly log: (line: string) => void = (l) => process.stderr.write(`proxy: ${l}\n`)) {}
+  constructor(
+    private readonly log: (line: string) => void = (l) => process.stderr.write(`proxy: ${l}\n`),
+    /** The lab's plan: when given, LoadBalancer Services' external IPs are served on the LAN. */
+    private readonly plan?: LabNetPlan,
+  ) {}
 
   /** Starts watching Services and Endpoints. */
   async start(api: ClusterApi): Promise<void> {
@@ -33,11 +39,12 @@ export class ServiceProxy implements PodNetworkHooks {
     this.stops = [api.watch(SERVICES, {}, onEvent(this.services)), api.watch(ENDPOINTS, {}, onEvent(this.endpoints))];
   }
 
-  /** Stops watching (the rules die with the pod namespaces). */
+  /** Stops watching (the rules die with the pod namespaces) and removes the load balancer namespace. */
   async stop(): Promise<void> {
     for (const stop of this.stops) stop();
     this.stops = [];
     await this.syncing;
+    if (this.plan) await removeLoadBalancers(this.plan);
   }
 
   /** PodNetworkHooks: programs a new (or re-checked) pod namespace now. */
@@ -70,6 +77,13 @@ export class ServiceProxy implements PodNetworkHooks {
             await programPodNetns(netns, rules);
           } catch (error) {
             if (this.netns.has(netns)) this.log(`${netns}: ${(error as Error).message}`);
+          }
+        }
+        if (this.plan) {
+          try {
+            await programLoadBalancers(this.plan, loadBalancerRules(this.plan, [...this.services.values()], rules));
+          } catch (error) {
+            this.log(`load balancers: ${(error as Error).message}`);
           }
         }
         this.syncedGeneration = target;

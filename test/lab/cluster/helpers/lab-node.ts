@@ -99,7 +99,7 @@ export const startTestNode = async (): Promise<TestNode> => {
   const images = defaultImageCatalog();
   images.register("lab.test/web", { ...nodeProgram("x", 1), entrypoint: [process.execPath, fixture("web.js")] });
   const debug = process.env["LAB_TEST_DEBUG"] ? (line: string) => process.stderr.write(`${line}\n`) : () => undefined;
-  const proxy = new ServiceProxy(debug);
+  const proxy = new ServiceProxy(debug, plan);
   await proxy.start(api);
   const kubelet = new Kubelet({ plan, stateDir, images, network: proxy, log: debug });
   await kubelet.start(api as ClusterApi);

@@ -1,5 +1,6 @@
 import test from "ava";
 import { host } from "../../../../lab/net/ip.js";
+import { listNetns } from "../../../../lab/net/netns.js";
 import { sandboxNames } from "../../../../lab/cluster/kubelet/sandbox.js";
 import { plan, startTestNode, waitFor, type TestNode } from "../helpers/lab-node.js";
 import { T } from "../helpers/fake-api.js";
@@ -67,4 +68,17 @@ test.serial("headless Services get no ClusterIP rules, and a deleted Service's c
   t.notRegex(nat, /198\.19\.80\.60/);
   t.is((nat.match(/^:KUBE-S(VC|EP)-/gm) ?? []).length, 2, "only the kubernetes Service's chains are left");
   t.is((await curl("http://198.19.80.60/")).exitCode === 0, false);
+});
+
+test.serial("a LoadBalancer Service's external IP answers on the lab LAN (from the host, as from the VM) and goes away with it", async (t) => {
+  const lbIp = plan.loadBalancerCidr.replace(/0\/24$/, "7");
+  const svc = await node.api.create(T.services, { apiVersion: "v1", kind: "Service", metadata: { name: "web-lb", namespace: "default" }, spec: { type: "LoadBalancer", clusterIP: "198.19.80.62", selector: { app: "web" }, ports: [{ name: "http", port: 15443, targetPort: 8080 }] } });
+  await node.api.updateStatus(T.services, { ...svc, status: { loadBalancer: { ingress: [{ ip: lbIp }] } } });
+  await node.proxy.synced();
+  const r = await host(["curl", "-sS", "--max-time", "5", `http://${lbIp}:15443/`]);
+  t.is(JSON.parse(r.stdout).pod, "web-1");
+  t.is((await host(["curl", "-sS", "--max-time", "5", `http://${lbIp}:15444/`], { allowFailure: true })).exitCode, 7, "a port the Service does not have is refused");
+  await node.api.delete(T.services, "web-lb", "default");
+  await node.proxy.synced();
+  t.false((await listNetns()).includes(`${plan.prefix}-lb`));
 });
