@@ -3,16 +3,16 @@
 // retries, outbound traffic policy, /clusters and Istio metrics.
 import test from "ava";
 import path from "node:path";
-import { applyCapture, netnsRunner } from "../../../../lab/istio/proxy/capture/apply.js";
-import { podCaptureOptions } from "../../../../lab/istio/proxy/capture/options.js";
-import { dataPlaneProfile } from "../../../../lab/istio/proxy/release.js";
-import type { PeerAuthenticationPolicy } from "../../../../lab/istio/proxy/config.js";
-import { TestLan, type TestNode } from "../helpers/testnet.js";
-import { TestCa } from "../helpers/ca.js";
-import { distRoot, NsProcess, ProxyProcess, startInNetns } from "../helpers/processes.js";
-import { snapshotFor, type TestService, type TestWorkload } from "../helpers/mesh-config.js";
-import { admin, curl } from "../helpers/http-client.js";
-import { tcpExchange } from "../helpers/tcp-client.js";
+import { applyCapture, netnsRunner } from "../../../../../lab/istio/proxy/capture/apply.js";
+import { podCaptureOptions } from "../../../../../lab/istio/proxy/capture/options.js";
+import { dataPlaneProfile } from "../../../../../lab/istio/proxy/release.js";
+import type { PeerAuthenticationPolicy } from "../../../../../lab/istio/proxy/config.js";
+import { TestLan, type TestNode } from "../../helpers/testnet.js";
+import { TestCa } from "../../helpers/ca.js";
+import { distRoot, NsProcess, ProxyProcess, startInNetns } from "../../helpers/processes.js";
+import { snapshotFor, type TestService, type TestWorkload } from "../../helpers/mesh-config.js";
+import { admin, curl } from "../../helpers/http-client.js";
+import { tcpExchange } from "../../helpers/tcp-client.js";
 
 const ECHO = path.join(distRoot, "test", "lab", "istio", "fixtures", "echo-app.js");
 

@@ -5,13 +5,13 @@
 import test from "ava";
 import path from "node:path";
 import { mkdir, writeFile } from "node:fs/promises";
-import { applyCapture, netnsRunner } from "../../../../lab/istio/proxy/capture/apply.js";
-import { vmCaptureOptions } from "../../../../lab/istio/proxy/capture/options.js";
-import { dataPlaneProfile } from "../../../../lab/istio/proxy/release.js";
-import { TestLan, type TestNode } from "../helpers/testnet.js";
-import { TestCa } from "../helpers/ca.js";
-import { distRoot, NsProcess, ProxyProcess, startInNetns } from "../helpers/processes.js";
-import { snapshotFor, type TestService, type TestWorkload } from "../helpers/mesh-config.js";
+import { applyCapture, netnsRunner } from "../../../../../lab/istio/proxy/capture/apply.js";
+import { vmCaptureOptions } from "../../../../../lab/istio/proxy/capture/options.js";
+import { dataPlaneProfile } from "../../../../../lab/istio/proxy/release.js";
+import { TestLan, type TestNode } from "../../helpers/testnet.js";
+import { TestCa } from "../../helpers/ca.js";
+import { distRoot, NsProcess, ProxyProcess, startInNetns } from "../../helpers/processes.js";
+import { snapshotFor, type TestService, type TestWorkload } from "../../helpers/mesh-config.js";
 
 const VM_PROXY_UID = 2337; // the istio-proxy system user on the VM (a uid nobody else uses here)
 const DNS_FIXTURE = path.join(distRoot, "test", "lab", "istio", "fixtures", "dns-servers.js");

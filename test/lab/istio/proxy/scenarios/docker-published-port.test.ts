@@ -3,16 +3,16 @@
 // plaintext app instead of the VM's sidecar and the pod's sidecar answers Envoy's 503.
 import test from "ava";
 import path from "node:path";
-import { host } from "../../../../lab/net/ip.js";
-import { applyCapture, captureState, netnsRunner } from "../../../../lab/istio/proxy/capture/apply.js";
-import { podCaptureOptions, vmCaptureOptions } from "../../../../lab/istio/proxy/capture/options.js";
-import { dataPlaneProfile } from "../../../../lab/istio/proxy/release.js";
-import type { PeerAuthenticationPolicy } from "../../../../lab/istio/proxy/config.js";
-import { TestLan, type TestNode } from "../helpers/testnet.js";
-import { TestCa } from "../helpers/ca.js";
-import { distRoot, NsProcess, ProxyProcess, startInNetns } from "../helpers/processes.js";
-import { snapshotFor, type TestService, type TestWorkload } from "../helpers/mesh-config.js";
-import { curl } from "../helpers/http-client.js";
+import { host } from "../../../../../lab/net/ip.js";
+import { applyCapture, captureState, netnsRunner } from "../../../../../lab/istio/proxy/capture/apply.js";
+import { podCaptureOptions, vmCaptureOptions } from "../../../../../lab/istio/proxy/capture/options.js";
+import { dataPlaneProfile } from "../../../../../lab/istio/proxy/release.js";
+import type { PeerAuthenticationPolicy } from "../../../../../lab/istio/proxy/config.js";
+import { TestLan, type TestNode } from "../../helpers/testnet.js";
+import { TestCa } from "../../helpers/ca.js";
+import { distRoot, NsProcess, ProxyProcess, startInNetns } from "../../helpers/processes.js";
+import { snapshotFor, type TestService, type TestWorkload } from "../../helpers/mesh-config.js";
+import { curl } from "../../helpers/http-client.js";
 
 const VM_PROXY_UID = 2337; // the istio-proxy system user on the VM (a uid nobody else uses here)
 const ECHO = path.join(distRoot, "test", "lab", "istio", "fixtures", "echo-app.js");
