@@ -1,7 +1,7 @@
 // Public surface of the runbook's helper library: what notebook cells import (as `../lib`).
 export { InputError } from "./errors.js";
 export { projectRoot } from "./project.js";
-export { runbook, resetRunbookSession, type RunbookOptions } from "./runbook.js";
+export { runbook, resetRunbookSession, Runbook, type RunbookOptions } from "./runbook.js";
 
 export { Masker, looksSecret, TOKEN_MASK, PRIVATE_KEY_MASK, SECRET_MASK } from "./redact/masker.js";
 export { LineMasker } from "./redact/line-masker.js";

@@ -32,6 +32,8 @@ export interface CourseChecksDeps {
   kubectl: Kubectl;
   vm: Vm;
   course: Course;
+  /** The cleanup's snapshot comparison (lib/course/cleanup.ts). */
+  verifySnapshot: () => Promise<CheckResult<unknown>>;
 }
 
 const verdict = (ok: boolean, expected: string, received: string, detail?: string, data?: unknown): Verdict => ({
@@ -57,8 +59,10 @@ export class CourseChecks {
   readonly #k: Kubectl;
   readonly #vm: Vm;
   readonly #course: Course;
+  readonly #verifySnapshot: () => Promise<CheckResult<unknown>>;
 
   constructor(deps: CourseChecksDeps) {
+    this.#verifySnapshot = deps.verifySnapshot;
     this.#s = deps.session;
     this.#k = deps.kubectl;
     this.#vm = deps.vm;
@@ -619,6 +623,24 @@ export class CourseChecks {
     });
   }
 
+  /** Every call of the monitoring traffic, in both directions, got a 2xx answer. */
+  async trafficHealthy(report: TrafficLike): Promise<CheckResult<unknown>> {
+    const codes = (s: Record<string, number>) => Object.entries(s).sort().map(([c, n]) => `${n}× ${c}`).join(", ") || "nenhuma";
+    return check(this.#s, {
+      title: "Todas as chamadas nos dois sentidos responderam 2xx",
+      run: () => report,
+      expect: (r: TrafficLike) => {
+        const ok = [r.toVm, r.fromVm].every((d) => d.calls > 0 && Object.keys(d.statuses).every((c) => c.startsWith("2")));
+        return verdict(ok, "respostas 2xx em todas as chamadas", `${r.toVm.direction}: ${codes(r.toVm.statuses)}; ${r.fromVm.direction}: ${codes(r.fromVm.statuses)}`);
+      },
+    });
+  }
+
+  /** The cluster and the VM are back to the snapshot taken before the chapter. */
+  backToSnapshot(): Promise<CheckResult<unknown>> {
+    return this.#verifySnapshot();
+  }
+
   /** A pod resolves an outside name. */
   async podResolves({ from, name }: { from: string; name: string }): Promise<CheckResult<unknown>> {
     return check(this.#s, {
@@ -636,6 +658,12 @@ export class CourseChecks {
       expect: (r) => verdict(r.ok && /Address(es)?:\s*\S+/.test(r.stdout.split(/Name:/)[1] ?? ""), "um endereço para o nome", r.output.trim()),
     });
   }
+}
+
+/** Extra course checks that need other modules. */
+export interface TrafficLike {
+  toVm: { direction: string; calls: number; statuses: Record<string, number> };
+  fromVm: { direction: string; calls: number; statuses: Record<string, number> };
 }
 
 const tryJson = (text: string): unknown => {

@@ -1,7 +1,6 @@
 // "Monitorando a VM": generates the chapter's traffic in both directions (10 calls from payment to pegasus-pay, 100
 // from the VM to payment), summarises each direction (counts, status codes, latency) as a table and draws the mesh as
 // it was just observed.
-import { check, type CheckResult } from "../check/check.js";
 import { renderMeshSvg, type MeshEdge, type MeshNode } from "../display/mesh-svg.js";
 import type { Kubectl } from "../kube/kubectl.js";
 import { newEventId } from "../run/events.js";
@@ -151,18 +150,6 @@ export class Monitor {
         ],
         boundary: "rede / firewall",
       }),
-    });
-  }
-
-  /** Every call in both directions got a 2xx answer. */
-  async healthy(report: TrafficReport): Promise<CheckResult<unknown>> {
-    return check(this.deps.session, {
-      title: "Todas as chamadas nos dois sentidos responderam 2xx",
-      run: () => report,
-      expect: (r: TrafficReport) => {
-        const ok = [r.toVm, r.fromVm].every((d) => d.calls > 0 && Object.keys(d.statuses).every((c) => c.startsWith("2")));
-        return { ok, expected: "respostas 2xx em todas as chamadas", received: `${r.toVm.direction}: ${fmtStatuses(r.toVm.statuses)}; ${r.fromVm.direction}: ${fmtStatuses(r.fromVm.statuses)}`, data: r };
-      },
     });
   }
 }
