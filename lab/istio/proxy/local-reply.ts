@@ -22,7 +22,9 @@ export const upstreamResetReply = (failure: UpstreamFailure, { retried, profile 
     (retried && profile.upstreamResetRetriedPrefix ? "retried and the latest " : "") +
     `reset reason: ${failure.resetReason}` +
     (showTransport ? `, transport failure reason: ${failure.transportFailureReason}` : "");
-  const detailsReason = failure.resetReason + (failure.transportFailureReason ? `,${failure.transportFailureReason}` : "");
+  // %RESPONSE_CODE_DETAILS%: reason and transport failure reason, spaces as "_"; "|" separates them in recent Envoy.
+  const separator = profile.tlsFailureFormat === "pipe-delimited" ? "|" : ",";
+  const detailsReason = failure.resetReason + (failure.transportFailureReason ? `${separator}${failure.transportFailureReason}` : "");
   return {
     status: failure.resetReason === "protocol error" ? 502 : 503,
     body,

@@ -7,7 +7,7 @@ export type IstioLogLevel = "debug" | "info" | "warn" | "warning" | "error";
 /** Timestamp with microseconds in UTC, like Istio's zap encoder (`2006-01-02T15:04:05.000000Z`). */
 export const istioTimestamp = (epochMs: number = performance.timeOrigin + performance.now()): string => {
   const whole = Math.floor(epochMs);
-  const micros = Math.floor((epochMs - whole) * 1000);
+  const micros = Math.min(999, Math.round((epochMs - whole) * 1000));
   const iso = new Date(whole).toISOString(); // 2020-12-26T14:48:26.699Z
   return `${iso.slice(0, 23)}${String(micros).padStart(3, "0")}Z`;
 };
