@@ -10,49 +10,7 @@
 // stdout in Istio's format. SIGTERM/SIGINT or POST /quitquitquit stop it (exit 0).
 import { readFile } from "node:fs/promises";
 import { SidecarProxy, type SidecarProxyOptions } from "./proxy.js";
-
-/** Parsed command line. */
-export interface ProxyArgs {
-  istioVersion: string;
-  snapshot?: string;
-  dnsNamespace?: string;
-  dnsDomain?: string;
-  resolvConf?: string;
-  accessLog: boolean;
-  addon?: string;
-}
-
-/** Thrown for a bad command line (exit status 2). */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
-
-/** Parses argv (without node and script). */
-export const parseProxyArgs = (argv: readonly string[]): ProxyArgs => {
-  const out: Partial<ProxyArgs> & { accessLog: boolean } = { accessLog: false };
-  const valueFlags: Record<string, keyof ProxyArgs> = {
-    "--istio-version": "istioVersion",
-    "--snapshot": "snapshot",
-    "--dns-namespace": "dnsNamespace",
-    "--dns-domain": "dnsDomain",
-    "--resolv-conf": "resolvConf",
-    "--addon": "addon",
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === "--access-log") {
-      out.accessLog = true;
-      continue;
-    }
-    const key = valueFlags[arg];
-    if (!key) throw new UsageError(`unknown argument ${arg}`);
-    const value = argv[++i];
-    if (value === undefined || value.startsWith("--")) throw new UsageError(`${arg} needs a value`);
-    (out as Record<string, unknown>)[key] = value;
-  }
-  if (!out.istioVersion) throw new UsageError("--istio-version is required (for example 1.8.1)");
-  return out as ProxyArgs;
-};
+import { parseProxyArgs, type ProxyArgs } from "./command.js";
 
 const readSnapshot = async (file: string): Promise<unknown> => JSON.parse(await readFile(file, "utf8")) as unknown;
 

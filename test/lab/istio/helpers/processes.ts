@@ -8,6 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ProxyConfig } from "../../../../lab/istio/proxy/config.js";
 import { resolveOrigDstAddonPath } from "../../../../lab/native/origdst.js";
+import { proxyArgv } from "../../../../lab/istio/proxy/command.js";
 
 /** dist/ root of the compiled project (this file is dist/test/lab/istio/helpers/processes.js). */
 const sharedDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
@@ -129,11 +130,11 @@ export class ProxyProcess {
     const dir = await mkdtemp(path.join(tmpdir(), "ilab8-proxy-"));
     await chmod(dir, 0o755);
     const snapshotFile = path.join(dir, "snapshot.json");
-    const args = ["node", path.join(distRoot, "lab", "istio", "proxy", "main.js"), "--istio-version", istioVersion, "--addon", resolveOrigDstAddonPath(), "--snapshot", snapshotFile];
     if (config) await writeFile(snapshotFile, JSON.stringify(config), { mode: 0o644 });
-    if (dnsNamespace) args.push("--dns-namespace", dnsNamespace);
-    if (resolvConf) args.push("--resolv-conf", resolvConf);
-    if (accessLog) args.push("--access-log");
+    const args = proxyArgv(
+      { istioVersion, snapshot: snapshotFile, addon: resolveOrigDstAddonPath(), dnsNamespace, resolvConf, accessLog },
+      { node: "node", main: path.join(distRoot, "lab", "istio", "proxy", "main.js") },
+    );
     const proc = startInNetns(`proxy(${netns})`, netns, args, uid);
     await proc.waitForLine(config ? /all dependencies initialized\. starting workers/ : /starting main dispatch loop/);
     return new ProxyProcess(proc, snapshotFile);
