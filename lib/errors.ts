@@ -1,4 +1,5 @@
 // The error a student sees for bad input: what is wrong and how to fix it, in Portuguese, raised before anything changes.
+import { inspect } from "node:util";
 
 /** Bad input (a parameter, a file, a name): carries the cause and the fix separately so cells can render them. */
 export class InputError extends Error {
@@ -12,5 +13,10 @@ export class InputError extends Error {
   ) {
     super(`${problem}\nComo corrigir: ${fix}`);
     this.name = "InputError";
+  }
+
+  /** Printed in a cell as the message alone: the stack trace would only hide the cause and the fix. */
+  [inspect.custom](): string {
+    return `${this.name}: ${this.message}`;
   }
 }

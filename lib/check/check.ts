@@ -1,5 +1,6 @@
 // check(): runs a probe, compares what came back with an expectation (retrying until a deadline when asked),
 // emits a ✔/✘ check event with expected vs received and diagnoses, and throws CheckFailure when it fails.
+import { inspect } from "node:util";
 import type { DiagnoseOptions } from "../diagnose/diagnose.js";
 import type { DiagnoseContext, DiagnoseInput } from "../diagnose/types.js";
 import { InputError } from "../errors.js";
@@ -85,7 +86,7 @@ export const check = async <T>(session: Session, options: CheckOptions<T>): Prom
       ...dataOf(undefined, options.data, options.retry),
     };
     session.emit(event);
-    return { status: "skip", value: undefined, verdict: undefined, event: session.masker.maskDeep(event) };
+    return quiet({ status: "skip", value: undefined, verdict: undefined, event: session.masker.maskDeep(event) });
   }
 
   const outcome = await retryUntil<Attempt<T>>({
@@ -116,7 +117,7 @@ export const check = async <T>(session: Session, options: CheckOptions<T>): Prom
   session.emit(event);
   const masked = session.masker.maskDeep(event);
   if (!passed) throw new CheckFailure(masked, value);
-  return { status: "pass", value: value as T, verdict, event: masked };
+  return quiet({ status: "pass", value: value as T, verdict, event: masked });
 };
 
 /** Runs the probe once and evaluates it; never throws except for bad input. */
@@ -147,3 +148,7 @@ const dataOf = (values: unknown, extra: unknown, retry: RetryPolicy | undefined)
   if (retry !== undefined) data["retry"] = retry;
   return Object.keys(data).length ? { data } : {};
 };
+
+/** A check result prints as nothing in a cell (the ✔ is already shown); its fields stay readable. */
+const quiet = <R extends object>(result: R): R =>
+  Object.defineProperty(result, inspect.custom, { value: () => "", enumerable: false });

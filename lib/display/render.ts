@@ -131,11 +131,14 @@ export const renderCheckHtml = (check: CheckEvent): string => {
 };
 
 /** Plain-text rendering of a note. */
-export const renderNoteText = (note: NoteEvent): string => `${note.level === "warn" ? "⚠ " : "ℹ "}${note.text}`;
+export const renderNoteText = (note: NoteEvent): string =>
+  `${note.level === "warn" ? "⚠ " : "ℹ "}${note.text}${note.code ? `\n${note.code.text.replace(/\n$/, "")}` : ""}`;
 
 /** HTML rendering of a note. */
 export const renderNoteHtml = (note: NoteEvent): string =>
-  `<div class="iev-note" style="margin:4px 0;padding:4px 8px;background:${note.level === "warn" ? "#fff1e5" : "#eef6ff"};border-radius:4px">${note.level === "warn" ? "⚠ " : "ℹ "}${escapeHtml(note.text)}</div>`;
+  `<div class="iev-note" style="margin:4px 0;padding:4px 8px;background:${note.level === "warn" ? "#fff1e5" : "#eef6ff"};border-radius:4px">${note.level === "warn" ? "⚠ " : "ℹ "}${escapeHtml(note.text)}` +
+  (note.code ? `<pre style="${STYLE.out};background:#fff;padding:4px">${escapeHtml(note.code.text.replace(/\n$/, ""))}</pre>` : "") +
+  `</div>`;
 
 /** Plain-text rendering of a figure (a table as aligned columns; a picture as its title). */
 export const renderFigureText = (figure: FigureEvent): string => {

@@ -86,7 +86,10 @@ export const blocksToHtml = (blocks: readonly TutorialBlock[], options: HtmlOpti
         case "check":
           return checkHtml(b.check);
         case "note":
-          return `<blockquote class="note">${b.note.level === "warn" ? "⚠ " : ""}${escapeHtml(b.note.text)}</blockquote>`;
+          return (
+            (b.note.text ? `<blockquote class="note">${b.note.level === "warn" ? "⚠ " : ""}${escapeHtml(b.note.text)}</blockquote>` : "") +
+            (b.note.code ? `<pre class="${b.note.code.language === "bash" ? "cmd" : "code"}"><code>${highlight(b.note.code.text.replace(/\n+$/, ""), b.note.code.language)}</code></pre>` : "")
+          );
         case "figure":
           return figureHtml(b.figure);
         case "error":

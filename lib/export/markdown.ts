@@ -54,7 +54,8 @@ export const blocksToMarkdown = (blocks: readonly TutorialBlock[], options: Mark
         parts.push(checkLine(b.check));
         break;
       case "note":
-        parts.push(`> ${b.note.level === "warn" ? "⚠ " : ""}${b.note.text.replace(/\n/g, "\n> ")}`);
+        if (b.note.text) parts.push(`> ${b.note.level === "warn" ? "⚠ " : ""}${b.note.text.replace(/\n/g, "\n> ")}`);
+        if (b.note.code) parts.push(fence(b.note.code.language, b.note.code.text));
         break;
       case "figure":
         if (b.figure.table) {

@@ -160,7 +160,8 @@ const waitOn = async (
         return { exitCode: 0, stdout, stderr: "" };
       } catch (error) {
         if (error instanceof WatchTimeoutError) {
-          const seen = options.describe(error.lastSeen as KubeObject[]);
+          // Never listed: nothing is known about the object, so say that rather than "it does not exist".
+          const seen = error.lists === 0 ? "o servidor da API não chegou a responder à listagem dentro do prazo" : options.describe(error.lastSeen as KubeObject[]);
           const target = options.name ? ` on ${type!.plural}/${options.name}` : "";
           return {
             exitCode: 1,

@@ -83,6 +83,8 @@ export interface NoteEvent {
   at: string;
   level: "info" | "warn";
   text: string;
+  /** A block shown under the text, e.g. the shell equivalent of what a cell set up, or a YAML document. */
+  code?: { language: "bash" | "yaml" | "json" | "text"; text: string };
 }
 
 /** A table or picture produced at run time (monitoring results, the live mesh picture). */

@@ -1,4 +1,5 @@
 // One result shape for every command, success or failure: a failed command throws this same object.
+import { inspect } from "node:util";
 import type { CommandTarget } from "./events.js";
 
 /** Meaning of well-known exit codes, shown in failure messages (Portuguese, for the student). */
@@ -92,6 +93,12 @@ export class CommandResult extends Error {
     } catch (error) {
       throw new Error(`a saída de \`${this.command}\` não é JSON válido: ${(error as Error).message}`);
     }
+  }
+
+  /** How a notebook cell prints this value: nothing when it succeeded (the cell already shows the command and its
+   * output), the Portuguese message without a stack trace when it failed. */
+  [inspect.custom](): string {
+    return this.ok ? "" : `CommandResult: ${this.message}`;
   }
 
   /** A plain object copy (for reports and events). */

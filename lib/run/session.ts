@@ -5,7 +5,7 @@ import { Masker } from "../redact/masker.js";
 import type { LoadedParams } from "../params/load.js";
 import type { RunbookParams } from "../params/schema.js";
 import { RunState } from "../params/state.js";
-import { EventLog, newEventId, type CommandTarget, type EventSink, type RunbookEvent } from "./events.js";
+import { EventLog, newEventId, type CommandTarget, type EventSink, type NoteEvent, type RunbookEvent } from "./events.js";
 import { localExecutor, type Executor } from "./executor.js";
 import { quoteArgv } from "./quote.js";
 import { CommandResult } from "./result.js";
@@ -92,9 +92,9 @@ export class Session {
     this.#sink.emit(masked);
   }
 
-  /** Tells the reader something at run time. */
-  note(text: string, level: "info" | "warn" = "info"): void {
-    this.emit({ kind: "note", id: newEventId("n"), at: new Date().toISOString(), level, text });
+  /** Tells the reader something at run time (optionally with a code block: a YAML document, a shell equivalent). */
+  note(text: string, level: "info" | "warn" = "info", code?: NoteEvent["code"]): void {
+    this.emit({ kind: "note", id: newEventId("n"), at: new Date().toISOString(), level, text, ...(code ? { code } : {}) });
   }
 
   /** Runs one command through the seam; resolves with its result, or throws that same result when it failed. */

@@ -37,6 +37,16 @@ export const readNotebook = (file: string): Notebook => {
     throw new Error(`não foi possível ler o notebook ${file}: ${(error as Error).message}`);
   }
   if (nb.nbformat !== 4 || !Array.isArray(nb.cells)) throw new Error(`${file} não é um notebook nbformat 4`);
+  // nbformat may store multi-line strings as lists of lines: read them back as plain strings.
+  const joined = (v: unknown): unknown => (Array.isArray(v) && v.every((x) => typeof x === "string") ? v.join("") : v);
+  for (const cell of nb.cells) {
+    for (const out of cell.outputs ?? []) {
+      if (out.output_type === "stream") out.text = joined(out.text) as string;
+      if (out.output_type === "display_data" || out.output_type === "execute_result") {
+        out.data = Object.fromEntries(Object.entries(out.data).map(([k, v]) => [k, k.endsWith("json") ? v : joined(v)]));
+      }
+    }
+  }
   return nb;
 };
 
