@@ -65,14 +65,14 @@ test("a timeout fails with kubectl's message and the last conditions seen, in Po
   const { api, client, events } = await setup();
   try {
     api.put(istiod("False"));
-    const error = await t.throwsAsync(client.waitForCondition({ object: "deployment/istiod", namespace: "istio-system", condition: "Available", timeoutMs: 300 }), { instanceOf: CommandResult });
+    const error = await t.throwsAsync(client.waitForCondition({ object: "deployment/istiod", namespace: "istio-system", condition: "Available", timeoutMs: 2000 }), { instanceOf: CommandResult });
     const result = error as CommandResult;
     t.true(result.timedOut);
     t.is(result.exitCode, 1);
     t.regex(result.stderr, /error: timed out waiting for the condition on deployments\/istiod/);
     t.regex(result.stderr, /condições vistas por último: Available=False \(MinimumReplicasUnavailable/);
     t.false(events.ofKind("end")[0]!.ok);
-    const missing = await client.waitForCondition({ object: "deployment/nothing", namespace: "istio-system", condition: "Available", timeoutMs: 200, nothrow: true });
+    const missing = await client.waitForCondition({ object: "deployment/nothing", namespace: "istio-system", condition: "Available", timeoutMs: 1000, nothrow: true });
     t.regex(missing.stderr, /o objeto não existe/);
   } finally {
     await api.stop();
@@ -125,6 +125,17 @@ test("waitForObjects waits for the VM's auto-registered WorkloadEntry", async (t
   } finally {
     await api.stop();
   }
+});
+
+test("a deadline that passes before the server ever answered says so, instead of claiming the object is missing", async (t) => {
+  const api = await new MiniApi().start();
+  const { session } = kubeSession({ api });
+  await api.stop();
+  const result = await new KubeClient({ session }).waitForCondition({ object: "deployment/istiod", namespace: "istio-system", condition: "Available", timeoutMs: 1000, nothrow: true });
+  t.true(result.timedOut);
+  t.regex(result.stderr, /não chegou a responder/);
+  t.regex(result.stderr, /último erro do watch: .*ECONNREFUSED/);
+  t.notRegex(result.stderr, /o objeto não existe/);
 });
 
 test("bad wait input is refused before anything is recorded", async (t) => {

@@ -160,7 +160,7 @@ test("rejects at the deadline with the last state seen", async (t) => {
   const { api, kubeConfig } = await setup();
   try {
     api.put(entry("someone-else"));
-    const error = await t.throwsAsync(watchUntil({ kubeConfig, path: PATH, until: hasEntry, timeoutMs: 300 }), { instanceOf: WatchTimeoutError });
+    const error = await t.throwsAsync(watchUntil({ kubeConfig, path: PATH, until: hasEntry, timeoutMs: 2000 }), { instanceOf: WatchTimeoutError });
     t.deepEqual((error as WatchTimeoutError).lastSeen.map((o) => (o as WatchedObject).metadata?.name), ["someone-else"]);
     t.regex(error!.message, /a condição não foi atingida/);
     await eventually(() => api.openWatches === 0, "no watch left open after the deadline");
@@ -172,7 +172,7 @@ test("rejects at the deadline with the last state seen", async (t) => {
 test("rejects at the deadline with the connection error when the server is gone", async (t) => {
   const { api, kubeConfig } = await setup();
   await api.stop();
-  const error = (await t.throwsAsync(watchUntil({ kubeConfig, path: PATH, until: hasEntry, timeoutMs: 500 }), { instanceOf: WatchTimeoutError })) as WatchTimeoutError;
+  const error = (await t.throwsAsync(watchUntil({ kubeConfig, path: PATH, until: hasEntry, timeoutMs: 1000 }), { instanceOf: WatchTimeoutError })) as WatchTimeoutError;
   t.regex(error.lastError ?? "", /ECONNREFUSED/);
   t.is(error.lists, 0);
 });
