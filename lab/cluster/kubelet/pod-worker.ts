@@ -72,6 +72,7 @@ export class PodWorker {
   private statusRunning?: Promise<void>;
   private startTime?: string;
   private gone = false;
+  private terminal = false;
   private tokenRefresh?: NodeJS.Timeout;
   /** Resolves when the pod has been torn down. */
   private finished?: Promise<void>;
@@ -558,6 +559,7 @@ export class PodWorker {
       startTime: this.startTime,
       init: this.slots.init,
       containers: this.slots.containers,
+      terminated: this.terminal,
     };
   }
 
@@ -607,6 +609,13 @@ export class PodWorker {
         }),
       );
       while (this.tasks.size) await Promise.all([...this.tasks]);
+      // the terminal phase goes to the API before the pod's deletion is completed
+      for (const s of [...this.slots.init, ...this.slots.containers]) {
+        if ("waiting" in s.state) s.state = { terminated: { exitCode: 137, reason: "ContainerStatusUnknown", message: "The container could not be located when the pod was terminated", finishedAt: new Date().toISOString() } };
+        s.ready = false;
+      }
+      this.terminal = true;
+      await this.writeStatus().catch((e) => this.ctx.log(`${this.key}: final status: ${String(e?.message ?? e)}`));
       this.gone = true;
       const uid = this.pod.metadata.uid!;
       const netns = sandboxNames(this.ctx.plan, uid).netns;

@@ -31,6 +31,9 @@ export interface PodView {
   startTime?: string;
   init: ContainerView[];
   containers: ContainerView[];
+  /** The pod was stopped for its deletion: its phase becomes terminal (Succeeded when every container exited 0,
+   * else Failed), as kubelets do since Kubernetes 1.27 before the API object goes. */
+  terminated?: boolean;
 }
 
 type Condition = { type: string; status: "True" | "False"; reason?: string; message?: string; lastProbeTime: null; lastTransitionTime: string };
@@ -39,6 +42,10 @@ const initDone = (c: ContainerView) => (c.sidecar ? c.started : "terminated" in 
 
 /** The pod phase (the kubelet's getPhase). */
 export const podPhase = (pod: KubeObject, view: PodView): "Pending" | "Running" | "Succeeded" | "Failed" => {
+  if (view.terminated) {
+    const all = [...view.containers, ...view.init.filter((c) => c.sidecar)];
+    return all.length && all.every((c) => "terminated" in c.state && c.state.terminated.exitCode === 0) ? "Succeeded" : "Failed";
+  }
   const policy: string = pod.spec?.restartPolicy ?? "Always";
   const pendingInit = view.init.filter((c) => !initDone(c));
   if (pendingInit.length) {

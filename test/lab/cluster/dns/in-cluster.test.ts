@@ -110,3 +110,37 @@ test.serial("kubectl exec and kubectl logs reach the pods through the API server
   t.is(logs.exitCode, 0, logs.stderr);
   t.regex(logs.stdout, /Uvicorn running on|GET \/healthz/);
 });
+
+test.serial("kubectl shows what the kubelet reports: ImagePullBackOff, CrashLoopBackOff and the events of describe", async (t) => {
+  const manifest = `
+apiVersion: v1
+kind: Pod
+metadata: {name: ghost}
+spec:
+  containers: [{name: app, image: kdop/generic-service:9.9.9}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: crasher}
+spec:
+  containers: [{name: app, image: busybox, command: [sh, -c, "echo boom; exit 1"]}]
+`;
+  t.is((await c.kubectl(["apply", "-f", "-"], manifest)).exitCode, 0);
+  const status = async (pod: string) => (await c.kubectl(["get", "pod", pod, "--no-headers"])).stdout.trim().split(/\s+/)[2];
+  const waitStatus = async (pod: string, want: string) => {
+    for (let i = 0; i < 150; i++) {
+      if ((await status(pod)) === want) return want;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return status(pod);
+  };
+  t.is(await waitStatus("ghost", "ImagePullBackOff"), "ImagePullBackOff");
+  t.is(await waitStatus("crasher", "CrashLoopBackOff"), "CrashLoopBackOff");
+  const describe = await c.kubectl(["describe", "pod", "ghost"]);
+  t.regex(describe.stdout, /Failed to pull image "kdop\/generic-service:9\.9\.9": rpc error: code = NotFound/);
+  t.regex(describe.stdout, /Successfully assigned default\/ghost to lab-node/);
+  const previous = await c.kubectl(["logs", "crasher", "--previous"]);
+  t.is(previous.stdout, "boom\n");
+  const deleted = await c.kubectl(["delete", "pod", "ghost", "crasher", "--wait=true"]);
+  t.is(deleted.exitCode, 0, deleted.stderr);
+});

@@ -42,3 +42,10 @@ test("QoS class from requests and limits", (t) => {
   t.is(qosClass(pod({ containers: [{ name: "a", resources: { requests: { cpu: "50m" } } }] })), "Burstable");
   t.is(qosClass(pod({ containers: [{ name: "a", resources: { limits: { cpu: "1", memory: "1Gi" } } }] })), "Guaranteed");
 });
+
+test("a pod stopped for its deletion gets a terminal phase: Succeeded only if every container exited 0", (t) => {
+  t.is(podPhase(pod(), { ...view([c({ state: exited(0) })]), terminated: true }), "Succeeded");
+  t.is(podPhase(pod(), { ...view([c({ state: exited(143) })]), terminated: true }), "Failed");
+  const s: any = podStatus(pod(), { ...view([c({ state: exited(0) })]), terminated: true });
+  t.like(s.conditions.find((x: any) => x.type === "Ready"), { status: "False", reason: "PodCompleted" });
+});
