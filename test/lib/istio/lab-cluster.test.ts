@@ -1,7 +1,7 @@
 // lib/istio's cluster-side steps against the lab's API server with the real kubectl: expose istiod from the release
 // folder (namespaced 1.8 file vs 1.10+ file applied with -n istio-system) and the chapter's resources applied.
 import test from "ava";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startCluster, type RunningCluster } from "../../../lab/cluster/cluster.js";
@@ -13,6 +13,7 @@ import { outboundTrafficPolicyMode } from "../../../lib/istio/mesh-config.js";
 import { istioSession } from "./helpers/istio-session.js";
 
 let cluster: RunningCluster;
+let stateDir: string;
 
 const crd = (group: string, kind: string, plural: string) => ({
   apiVersion: "apiextensions.k8s.io/v1",
@@ -27,7 +28,8 @@ const crd = (group: string, kind: string, plural: string) => ({
 });
 
 test.before(async () => {
-  cluster = await startCluster({ stateDir: mkdtempSync(path.join(os.tmpdir(), "lib-istio-lab-")), instance: 6, listen: [{ host: "127.0.0.1", port: 0 }], persist: false });
+  stateDir = mkdtempSync(path.join(os.tmpdir(), "lib-istio-lab-"));
+  cluster = await startCluster({ stateDir, instance: 6, listen: [{ host: "127.0.0.1", port: 0 }], persist: false });
   const { session } = istioSession({ lines: { KUBECONFIG: cluster.kubeconfigFile } });
   const kubectl = new Kubectl({ session });
   await kubectl.apply({
@@ -51,6 +53,8 @@ test.before(async () => {
 
 test.after.always(async () => {
   await cluster?.stop();
+  // The state folder holds the stand-in's PKI: do not leave it behind.
+  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
 });
 
 test.serial("1.8.1's expose-istiod.yaml names istio-system itself: plain kubectl apply -f", async (t) => {

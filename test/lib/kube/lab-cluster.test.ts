@@ -1,7 +1,7 @@
 // lib/kube and lib/istio against the lab's API server (HTTPS, discovery, OpenAPI, controllers) with the real kubectl:
 // the chapter's cluster-side steps, one namespace per test.
 import test from "ava";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startCluster, type RunningCluster } from "../../../lab/cluster/cluster.js";
@@ -15,14 +15,17 @@ import { testSession } from "../../helpers/params.js";
 import { REAL_KUBECTL } from "./helpers/kube-session.js";
 
 let cluster: RunningCluster;
+let stateDir: string;
 
 test.before(async () => {
-  const stateDir = mkdtempSync(path.join(os.tmpdir(), "lib-kube-lab-"));
+  stateDir = mkdtempSync(path.join(os.tmpdir(), "lib-kube-lab-"));
   cluster = await startCluster({ stateDir, instance: 6, listen: [{ host: "127.0.0.1", port: 0 }], persist: false });
 });
 
 test.after.always(async () => {
   await cluster?.stop();
+  // The state folder holds the stand-in's PKI: do not leave it behind.
+  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
 });
 
 const session = (lines: Record<string, string> = {}) => testSession({ lines: { KUBECONFIG: cluster.kubeconfigFile, KUBECTL: REAL_KUBECTL, ...lines } });
