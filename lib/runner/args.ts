@@ -11,6 +11,7 @@ export interface MainOptions {
   notebooks: string[];
   cellTimeoutMs: number;
   continueOnFailure: boolean;
+  rerun: boolean;
   export: boolean;
   labInstance: number;
   help: boolean;
@@ -30,6 +31,7 @@ opções:
   --plan                 não executa nada: mostra os comandos exatos de cada célula
   --cell-timeout SEG     tempo máximo por célula (padrão: 600)
   --continue             continua depois de uma falha (padrão: para na primeira)
+  --rerun                roda cada célula de novo depois de reiniciar o kernel (prova que é segura de repetir)
   --no-export            não gera o tutorial (Markdown/HTML)
   --lab-instance N       instância do laboratório (padrão: 0)
   -h, --help             esta ajuda
@@ -37,7 +39,7 @@ opções:
 
 /** Parses argv; throws InputError naming the bad option and the fix. */
 export const parseMainArgs = (argv: readonly string[]): MainOptions => {
-  const o: MainOptions = { overrides: {}, out: "out", plan: false, notebooks: [], cellTimeoutMs: 600_000, continueOnFailure: false, export: true, labInstance: 0, help: false };
+  const o: MainOptions = { overrides: {}, out: "out", plan: false, notebooks: [], cellTimeoutMs: 600_000, continueOnFailure: false, rerun: false, export: true, labInstance: 0, help: false };
   const need = (i: number, flag: string): string => {
     const v = argv[i + 1];
     if (v === undefined || v.startsWith("--")) throw new InputError(`a opção ${flag} precisa de um valor`, `use ${flag} VALOR (veja npm start -- --help)`);
@@ -78,6 +80,9 @@ export const parseMainArgs = (argv: readonly string[]): MainOptions => {
       }
       case "--continue":
         o.continueOnFailure = true;
+        break;
+      case "--rerun":
+        o.rerun = true;
         break;
       case "--no-export":
         o.export = false;

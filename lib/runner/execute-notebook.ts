@@ -26,6 +26,8 @@ export interface CellResult {
   checks: CheckEvent[];
   /** The error message when the cell raised (Portuguese when it is ours). */
   error?: string;
+  /** With rerunAfterRestart: the second run's status and duration. */
+  rerun?: { status: CellStatus; durationMs: number };
 }
 
 /** Progress of a run, for the terminal display. */
@@ -50,6 +52,9 @@ export interface ExecuteNotebookOptions {
   signal?: AbortSignal;
   /** Keep executing after a failed cell (default false: stop at the first failure). */
   continueOnFailure?: boolean;
+  /** After each passing cell, restart the kernel and run the same cell again: proves every cell is safe to run twice
+   * and after a kernel restart (state and parameters reloaded). */
+  rerunAfterRestart?: boolean;
 }
 
 /** The executed notebook and per-cell results. */
@@ -90,7 +95,8 @@ export const executeNotebook = async (options: ExecuteNotebookOptions): Promise<
   const codeCells = nb.cells.map((c, i) => [c, i] as const).filter(([c]) => c.cell_type === "code");
   options.onProgress?.({ kind: "notebook-start", notebook: name, cells: codeCells.length });
 
-  const kernel = await KernelClient.start({ spec: findKernelSpec(options.kernel ?? "tslab"), cwd: path.dirname(path.resolve(options.file)), env: options.env ?? {} });
+  const startKernel = () => KernelClient.start({ spec: findKernelSpec(options.kernel ?? "tslab"), cwd: path.dirname(path.resolve(options.file)), env: options.env ?? {} });
+  let kernel = await startKernel();
   const results: CellResult[] = [];
   let stopped = false;
   try {
@@ -104,33 +110,47 @@ export const executeNotebook = async (options: ExecuteNotebookOptions): Promise<
         continue;
       }
       options.onProgress?.({ kind: "cell-start", ...base });
-      const deduper = new EventDeduper();
-      const outcome: ExecuteOutcome = await kernel.execute(source, {
-        timeoutMs: options.cellTimeoutMs,
-        ...(options.signal ? { signal: options.signal } : {}),
-        onOutput: (outputs, i) => {
-          const out = outputs[i];
-          if (out && (out.output_type === "display_data" || out.output_type === "execute_result")) {
-            for (const event of deduper.fresh(eventsOfData(out.data))) options.onProgress?.({ kind: "event", notebook: name, index, event });
-          }
-        },
-      });
+      const runCell = async (): Promise<{ outcome: ExecuteOutcome; status: CellStatus; events: RunbookEvent[] }> => {
+        const deduper = new EventDeduper();
+        const outcome: ExecuteOutcome = await kernel.execute(source, {
+          timeoutMs: options.cellTimeoutMs,
+          ...(options.signal ? { signal: options.signal } : {}),
+          onOutput: (outputs, i) => {
+            const out = outputs[i];
+            if (out && (out.output_type === "display_data" || out.output_type === "execute_result")) {
+              for (const event of deduper.fresh(eventsOfData(out.data))) options.onProgress?.({ kind: "event", notebook: name, index, event });
+            }
+          },
+        });
+        const events = eventsOfOutputs(outcome.outputs);
+        const failedCheck = checksOf(events).some((c) => c.status === "fail");
+        const status: CellStatus =
+          outcome.status === "ok" ? "passed" : outcome.status === "timeout" ? "timeout" : outcome.status === "interrupted" ? "interrupted" : failedCheck ? "failed" : "error";
+        return { outcome, status, events };
+      };
+      const first = await runCell();
+      const { outcome, events } = first;
+      let { status } = first;
       cell.outputs = outcome.outputs;
       cell.execution_count = outcome.executionCount;
-      const events = eventsOfOutputs(outcome.outputs);
       const ends = new Map(events.filter((e): e is EndEvent => e.kind === "end").map((e) => [e.id, e]));
       const commands = events.filter((e): e is CommandEvent => e.kind === "command").map((c) => ({ ...c, ...(ends.has(c.id) ? { end: ends.get(c.id)! } : {}) }));
       const checks = checksOf(events);
-      const status: CellStatus =
-        outcome.status === "ok"
-          ? "passed"
-          : outcome.status === "timeout"
-            ? "timeout"
-            : outcome.status === "interrupted"
-              ? "interrupted"
-              : checks.some((c) => c.status === "fail")
-                ? "failed"
-                : "error";
+      let rerun: CellResult["rerun"];
+      let rerunError: string | undefined;
+      if (status === "passed" && options.rerunAfterRestart) {
+        await kernel.shutdown();
+        kernel = await startKernel();
+        const second = await runCell();
+        rerun = { status: second.status, durationMs: second.outcome.durationMs };
+        if (second.status !== "passed") {
+          status = second.status;
+          const failed = checksOf(second.events).find((c) => c.status === "fail");
+          rerunError = `a célula passou na primeira vez mas falhou ao rodar de novo, depois de reiniciar o kernel: ${failed ? `✘ ${failed.title}: recebido ${failed.received}` : second.outcome.error ? `${second.outcome.error.ename}: ${second.outcome.error.evalue}` : second.status}`;
+          cell.outputs = second.outcome.outputs;
+          checks.push(...checksOf(second.events));
+        }
+      }
       const result: CellResult = {
         ...base,
         status,
@@ -138,7 +158,8 @@ export const executeNotebook = async (options: ExecuteNotebookOptions): Promise<
         commandMs: commands.reduce((sum, c) => sum + (c.end?.durationMs ?? 0), 0),
         commands,
         checks,
-        ...(outcome.error ? { error: `${outcome.error.ename}: ${outcome.error.evalue}`.trim() } : outcome.status === "timeout" ? { error: `tempo esgotado após ${Math.round(options.cellTimeoutMs / 1000)} s` } : {}),
+        ...(rerun ? { rerun } : {}),
+        ...(rerunError ? { error: rerunError } : outcome.error ? { error: `${outcome.error.ename}: ${outcome.error.evalue}`.trim() } : outcome.status === "timeout" ? { error: `tempo esgotado após ${Math.round(options.cellTimeoutMs / 1000)} s` } : {}),
       };
       results.push(result);
       options.onProgress?.({ kind: "cell-end", result });

@@ -104,6 +104,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
           onProgress: (p) => progress.on(p),
           signal: controller.signal,
           continueOnFailure: options.continueOnFailure,
+          rerunAfterRestart: options.rerun,
         });
         executed.push(result);
         writeNotebook(path.join(out, "notebooks", path.basename(file)), result.notebook);

@@ -86,3 +86,17 @@ test("injects parameters papermill-style in the executed copy only", async (t) =
   t.regex(printed, /APP=injetado/);
   t.false(readFileSync(nb, "utf8").includes("injetado"));
 });
+
+test("with rerunAfterRestart, a cell that is not safe to run twice is caught; a safe one passes twice", async (t) => {
+  const { root, file } = tempProject();
+  const marker = path.join(root, "marker");
+  const nb = writeTestNotebook("05-rerun.ipynb", [
+    ["code", 'import { runbook } from "../lib";\nconst rb = runbook();\nawait rb.run({ argv: ["mkdir", "-p", ' + JSON.stringify(marker + "-dir") + '] });'],
+    ["code", 'import { runbook } from "../lib";\nconst rb = runbook();\nawait rb.run({ argv: ["mkdir", ' + JSON.stringify(marker) + '] });'],
+  ]);
+  const result = await executeNotebook({ file: nb, env: env(file, root), cellTimeoutMs: 60_000, rerunAfterRestart: true });
+  t.deepEqual(result.cells.map((c) => c.status), ["passed", "error"]);
+  t.like(result.cells[0]!.rerun, { status: "passed" });
+  t.like(result.cells[1]!.rerun, { status: "error" });
+  t.regex(result.cells[1]!.error ?? "", /falhou ao rodar de novo, depois de reiniciar o kernel/);
+});
