@@ -8,7 +8,8 @@ import type { LabNetPlan } from "../../net/plan.js";
 
 /** Kills recorded kubelet processes (containers first, then sandboxes), deletes pod namespaces and state. */
 export const cleanUpKubeletLeftovers = async ({ plan, runDir, stateDir }: { plan: LabNetPlan; runDir: string; stateDir: string }): Promise<void> => {
-  const records = (await listProcessRecords(runDir)).filter((r) => r.name.startsWith("kubelet-"));
+  // run/ also holds plain pid files of other writers (the daemon's cluster.pid): only our records have a name
+  const records = (await listProcessRecords(runDir)).filter((r) => typeof r.name === "string" && r.name.startsWith("kubelet-"));
   const containers = records.filter((r) => !r.name.endsWith("-sandbox"));
   const sandboxes = records.filter((r) => r.name.endsWith("-sandbox"));
   for (const group of [containers, sandboxes]) {

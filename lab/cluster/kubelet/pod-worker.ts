@@ -199,7 +199,7 @@ export class PodWorker {
         const message = error instanceof Error ? error.message : String(error);
         if (message.startsWith("MountVolume")) await this.event("Warning", "FailedMount", message);
         else await this.event("Warning", "FailedCreatePodSandBox", `Failed to create pod sandbox: ${message}`);
-        this.ctx.log(`${this.key}: sandbox: ${message}`);
+        this.ctx.log(`${this.key}: sandbox: ${error instanceof Error ? error.stack : message}`);
         await this.wait(Math.min(10_000 * (attempt + 1), 60_000));
       }
     }

@@ -133,7 +133,8 @@ export const destroySandbox = async ({ plan, runDir, podUid, dir }: { plan: LabN
   const { short, netns, holderRecord } = sandboxNames(plan, podUid);
   // container processes an earlier daemon left (they would keep the namespace alive)
   for (const r of await listProcessRecords(runDir)) {
-    if (r.name.startsWith(`kubelet-${short}-`) && r.name !== holderRecord) {
+    // other writers keep plain pid files in run/ too (the daemon's cluster.pid): only our records have a name
+    if (typeof r.name === "string" && r.name.startsWith(`kubelet-${short}-`) && r.name !== holderRecord) {
       await stopRecordedProcess(r, { signal: "SIGKILL", graceMs: 0 });
       await forgetProcess(runDir, r.name);
     }

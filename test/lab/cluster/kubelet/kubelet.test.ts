@@ -228,3 +228,14 @@ test.serial("stop() leaves no pod namespace, /etc/netns folder or kubelet proces
   t.deepEqual((await listProcessRecords(path.join(node.stateDir, "run"))).filter((r) => r.name.startsWith("kubelet-")), []);
   t.deepEqual((await host(["ip", "-o", "link", "show", "master", plan.bridge])).stdout.trim(), "");
 });
+
+test.serial("other pid files in run/ (the daemon's plain cluster.pid) do not disturb the kubelet", async (t) => {
+  const { writeFile } = await import("node:fs/promises");
+  await writeFile(path.join(node.stateDir, "run", "cluster.pid"), `${process.pid}\n`);
+  const kubelet2 = new (node.kubelet.constructor as typeof import("../../../../lab/cluster/kubelet/kubelet.js").Kubelet)({ plan, stateDir: node.stateDir, log: () => undefined });
+  await kubelet2.start(node.api);
+  await node.createPod(client("after-restart"));
+  await node.waitReady("after-restart");
+  await kubelet2.stop({ graceSeconds: 1 });
+  t.true(await readFile(path.join(node.stateDir, "run", "cluster.pid"), "utf8").then(() => true));
+});
