@@ -3,7 +3,6 @@
 // which is what client-go's errors print (`configmaps "istio" not found`).
 import https from "node:https";
 import http from "node:http";
-import { KubeConfig } from "@kubernetes/client-node";
 
 /** An object as the API returns it. */
 export type KubeObj = Record<string, any>;
@@ -49,6 +48,8 @@ export class KubeClient {
 
   /** Loads the kubeconfig (--kubeconfig, else the KUBECONFIG files merged, else ~/.kube/config) and selects the context. */
   static async connect({ kubeconfig, context }: KubeTarget): Promise<KubeClient> {
+    // Loaded on first use: client-node takes most of istioctl's start-up time, and group create never needs it.
+    const { KubeConfig } = await import("@kubernetes/client-node");
     const kc = new KubeConfig();
     try {
       if (kubeconfig) kc.loadFromFile(kubeconfig);

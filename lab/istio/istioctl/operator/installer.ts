@@ -8,7 +8,6 @@ import { collectionPath, objectPath, resourceKind } from "../kube/resources.js";
 import { applyObject } from "./apply.js";
 import type { Obj } from "./iop.js";
 import { saveInstalledState } from "./installed-state.js";
-import { publishLabRootCa } from "./lab-ca.js";
 import { ownerLabels, type ComponentName, type InstallPlan } from "./plan.js";
 import type { ProgressLog } from "./progress.js";
 import { appliedKey, pruneAfterInstall } from "./prune.js";
@@ -71,7 +70,10 @@ const installComponent = async (run: InstallRun, component: ComponentName, appli
     keys.add(appliedKey(obj));
     progress.progress();
   }
-  if (component === "Pilot") await publishLabRootCa(client, { namespace: plan.namespace, trustDomain: plan.global.trustDomain });
+  if (component === "Pilot") {
+    const { publishLabRootCa } = await import("./lab-ca.js");
+    await publishLabRootCa(client, { namespace: plan.namespace, trustDomain: plan.global.trustDomain });
+  }
   const deployments = objects.filter((o) => o["kind"] === "Deployment").map((o) => ({ namespace: String(o["metadata"]["namespace"]), name: String(o["metadata"]["name"]) }));
   const crds = objects.filter((o) => o["kind"] === "CustomResourceDefinition").map((o) => String(o["metadata"]["name"]));
   const failure = await waitForResources({ client, facts: plan.facts, targets: { deployments, crds }, timeoutMs: run.timeoutMs, onWaiting: (ids) => progress.waiting(ids) });

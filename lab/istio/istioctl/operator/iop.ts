@@ -94,7 +94,7 @@ export const applySetFlags = (spec: Obj, sets: readonly string[]): Obj => {
     const parts = kv.split("=");
     if (parts.length !== 2) throw new CommandError(`failed to install manifests: bad argument ${kv}: expect format key=value`);
     const path = splitSetPath(parts[0]!.replace(/^spec\./, ""));
-    if (!SPEC_FIELDS.has(String(path[0]))) throw new CommandError(`failed to install manifests: bad path=value ${kv}: unknown field "${String(path[0])}" in v1alpha1.IstioOperatorSpec`);
+    if (!SPEC_FIELDS.has(String(path[0]))) throw new CommandError(`failed to install manifests: could not unmarshal merged YAML: unknown field "${String(path[0])}" in v1alpha1.IstioOperatorSpec`);
     writePath(out, path, parseSetValue(parts[1]!));
   }
   return out;
@@ -127,7 +127,7 @@ export const readIopFiles = (files: readonly string[], readStdin: () => string):
     for (const doc of docs) {
       if (!isObj(doc) || doc["kind"] !== "IstioOperator") throw new CommandError(`failed to install manifests: ${file === "-" ? "stdin" : file}: could not unmarshal IstioOperator: kind must be IstioOperator, got ${isObj(doc) ? String(doc["kind"] ?? "") : typeof doc}`);
       const spec = isObj(doc["spec"]) ? doc["spec"] : {};
-      for (const key of Object.keys(spec)) if (!SPEC_FIELDS.has(key)) throw new CommandError(`failed to install manifests: unknown field "${key}" in v1alpha1.IstioOperatorSpec`);
+      for (const key of Object.keys(spec)) if (!SPEC_FIELDS.has(key)) throw new CommandError(`failed to install manifests: could not unmarshal merged YAML: unknown field "${key}" in v1alpha1.IstioOperatorSpec`);
       const meta = isObj(doc["metadata"]) ? doc["metadata"] : {};
       result = { name: typeof meta["name"] === "string" ? meta["name"] : result.name, namespace: typeof meta["namespace"] === "string" ? meta["namespace"] : result.namespace, spec: overlay(result.spec, spec) };
     }
