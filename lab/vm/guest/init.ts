@@ -1,7 +1,7 @@
 // The lab VM's init (run by tini as PID 1's child): provisions a new disk on first boot (like cloud-init), writes
 // /etc/hostname and /etc/resolv.conf, starts the enabled units (sshd among them), and stops them on SIGTERM.
 import { execFileSync } from "node:child_process";
-import { appendFileSync, chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { BOOT_CONFIG_PATH, BOOT_STATE_PATH, PROVISIONED_MARKER, type BootConfig } from "./boot-config.js";
 import { currentState, startUnit, stopUnit } from "./systemd/manager.js";
@@ -41,8 +41,11 @@ const configure = (config: BootConfig): void => {
     chownSync(keys, account.uid, account.gid);
   }
   writeFileSync("/etc/hostname", `${config.hostname}\n`);
-  // Like DHCP on a cloud VM: the resolver comes from the network at every boot.
-  writeFileSync("/etc/resolv.conf", `# Generated at boot by the lab (the cloud's DHCP)\nnameserver ${config.nameserver}\n`);
+  // Like DHCP on a cloud VM: the resolver comes from the network at every boot, unless /etc/resolv.conf is a symlink
+  // to a local resolver's file (systemd-resolved on Ubuntu), which then gets the server from the network itself.
+  if (!lstatSync("/etc/resolv.conf", { throwIfNoEntry: false })?.isSymbolicLink()) {
+    writeFileSync("/etc/resolv.conf", `# Generated at boot by the lab (the cloud's DHCP)\nnameserver ${config.nameserver}\n`);
+  }
 };
 
 const setBootState = (state: string) => {
