@@ -1,4 +1,5 @@
 // Network namespaces joined to the lab bridge by a veth pair: how the VM and every pod get a real address.
+import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { host, inNetns } from "./ip.js";
@@ -32,9 +33,11 @@ export const attachNetns = async ({ plan, netns, hostIf, addresses }: AttachOpti
   const hasEth0 = (await inNetns(netns, ["ip", "link", "show", "dev", "eth0"], { allowFailure: true })).exitCode === 0;
   if (!hasEth0) {
     await host(["ip", "link", "del", hostIf], { allowFailure: true });
-    await host(["ip", "link", "add", hostIf, "type", "veth", "peer", "name", `${hostIf}p`]);
-    await host(["ip", "link", "set", `${hostIf}p`, "netns", netns]);
-    await inNetns(netns, ["ip", "link", "set", `${hostIf}p`, "name", "eth0"]);
+    // The peer gets a short temporary name (IFNAMSIZ: 15 characters) until it is renamed eth0 inside the namespace.
+    const peer = `${plan.prefix}t${randomBytes(4).toString("hex")}`;
+    await host(["ip", "link", "add", hostIf, "type", "veth", "peer", "name", peer]);
+    await host(["ip", "link", "set", peer, "netns", netns]);
+    await inNetns(netns, ["ip", "link", "set", peer, "name", "eth0"]);
     await host(["ip", "link", "set", hostIf, "master", plan.bridge]);
     await host(["ip", "link", "set", hostIf, "up"]);
   }
