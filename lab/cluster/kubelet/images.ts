@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import { projectRoot } from "../../paths.js";
 import { GENERIC_SERVICE_REPOSITORY, GENERIC_SERVICE_TAGS } from "../../apps/generic-service/images.js";
+import { registerIstioImages } from "../../istio/images.js";
 
 /** A parsed, normalized image reference (`kdop/generic-service:0.0.5` → docker.io/kdop/generic-service, tag 0.0.5). */
 export interface ImageRef {
@@ -114,5 +115,6 @@ export const defaultImageCatalog = (): ImageCatalog => {
   for (const repo of ["busybox", "alpine", "debian", "ubuntu", "nicolaka/netshoot", "radial/busyboxplus"]) {
     catalog.register(repo, shellImage(4_272_424));
   }
+  registerIstioImages(catalog);
   return catalog;
 };

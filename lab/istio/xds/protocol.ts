@@ -2,6 +2,7 @@
 // port 15012. Real Istio speaks gRPC (IstioCertificateService, ADS); the lab speaks HTTP/2 over TLS with JSON bodies
 // on the same paths, so the same ports, certificates, failures and logs appear, without protobuf.
 import type { NameTable, ProxyConfig } from "../proxy/config.js";
+import type { GatewayConfig } from "../gateway/config.js";
 
 /** istiod's discovery and CA port (through the east-west gateway for VMs). */
 export const ISTIOD_PORT = 15012;
@@ -60,6 +61,44 @@ export type AgentMessage = NodeHello | SnapshotAck;
 /** What istiod pushes (JSON lines): the whole configuration for this proxy, minus its TLS material (the agent owns
  * the key and the certificate), and the DNS name table. */
 export type IstiodMessage =
-  | { type: "snapshot"; version: string; config: Omit<ProxyConfig, "tls" | "workload"> & { workload?: Partial<ProxyConfig["workload"]> } }
+  | { type: "snapshot"; version: string; config: Omit<ProxyConfig, "tls" | "workload"> & { workload?: Partial<ProxyConfig["workload"]>; gateway?: GatewayConfig } }
   | { type: "nameTable"; version: string; table: NameTable }
   | { type: "error"; code: number; message: string };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Added with the istiod stand-in and the agent (compatible extensions: nothing above changed).
+
+/** Header carrying ISTIO_META_CLUSTER_ID on CSR calls (gRPC metadata key "ClusterID", lower-cased by HTTP/2). */
+export const CLUSTER_ID_HEADER = "clusterid";
+
+/** Headers that carry an RpcError's code and message (like gRPC trailers), next to the JSON body. */
+export const GRPC_STATUS_HEADER = "grpc-status";
+export const GRPC_MESSAGE_HEADER = "grpc-message";
+
+/** gRPC status codes by number, as Go prints them in `rpc error: code = <Name> desc = …`. */
+export const GRPC_CODE_NAMES: Readonly<Record<number, string>> = {
+  0: "OK",
+  1: "Canceled",
+  2: "Unknown",
+  3: "InvalidArgument",
+  4: "DeadlineExceeded",
+  5: "NotFound",
+  6: "AlreadyExists",
+  7: "PermissionDenied",
+  8: "ResourceExhausted",
+  9: "FailedPrecondition",
+  10: "Aborted",
+  11: "OutOfRange",
+  12: "Unimplemented",
+  13: "Internal",
+  14: "Unavailable",
+  15: "DataLoss",
+  16: "Unauthenticated",
+};
+
+/** The HTTP status an RpcError travels with (grpc-gateway's mapping). */
+export const httpStatusOfRpcCode = (code: number): number =>
+  ({ 3: 400, 5: 404, 6: 409, 7: 403, 9: 400, 12: 501, 14: 503, 16: 401 } as Record<number, number>)[code] ?? 500;
+
+/** Go's rendering of a gRPC status error: `rpc error: code = Unauthenticated desc = request authenticate failure`. */
+export const formatRpcError = (e: RpcError): string => `rpc error: code = ${GRPC_CODE_NAMES[e.code] ?? `Code(${e.code})`} desc = ${e.message}`;
