@@ -1,5 +1,5 @@
 // The VM as a part of the lab: `up` boots it and publishes VM_ADDRESS, VM_PUB_ADDRESS, VM_USER and VM_PKEY_PATH.
-import { access } from "node:fs/promises";
+import { access, readdir, readFile, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import { isAlive, listProcessRecords } from "../host/pidfile.js";
@@ -37,7 +37,23 @@ export const vmParams = ({ plan, paths }: Parameters<LabPart["up"]>[0]): Record<
   VM_PUB_ADDRESS: plan.vmPublicAddress,
   VM_USER,
   VM_PKEY_PATH: paths.sshKey,
+  SSH_KNOWN_HOSTS: knownHostsFile(paths),
 });
+
+/** The known_hosts the lab writes for the student: the VM's host keys, as a cloud console shows them (no trust on first use needed). */
+export const knownHostsFile = (paths: Parameters<LabPart["up"]>[0]["paths"]): string => path.join(path.dirname(paths.sshKey), "known_hosts");
+
+/** Writes known_hosts with the VM's current host keys for both of its addresses. */
+const writeKnownHosts = async (ctx: Parameters<LabPart["up"]>[0]): Promise<void> => {
+  const dir = path.join(vmLayout(ctx.paths).disk, "etc", "ssh");
+  const keys = (await readdir(dir)).filter((f) => /^ssh_host_.*_key\.pub$/.test(f)).sort();
+  const lines: string[] = [];
+  for (const key of keys) {
+    const [type, body] = (await readFile(path.join(dir, key), "utf8")).trim().split(/\s+/);
+    if (type && body) lines.push(`${ctx.plan.vmPublicAddress},${ctx.plan.vmAddress} ${type} ${body}`);
+  }
+  await writeFile(knownHostsFile(ctx.paths), lines.join("\n") + "\n", { mode: 0o600 });
+};
 
 /** The VM part. */
 export const vmPart: LabPart = {
@@ -50,6 +66,7 @@ export const vmPart: LabPart = {
           `(iptables/nftables) bloqueia a bridge ${ctx.plan.bridge}, e veja o registro da VM em ${vmLayout(ctx.paths).log}`,
       );
     }
+    await writeKnownHosts(ctx);
     return vmParams(ctx);
   },
   async down(ctx) {
