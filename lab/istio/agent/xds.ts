@@ -85,7 +85,7 @@ export class XdsClient {
         failure = error instanceof RpcFailure ? error.message : (error as Error).message;
         if (!connected) {
           if (profile.xdsLogStyle === "1.8") {
-            const text = /i\/o timeout|connection refused|no route|unreachable|no such host|handshake/.test(failure) ? "context deadline exceeded" : failure;
+            const text = "context deadline exceeded"; // grpc.DialContext(WithBlock) with the 5 s deadline hides the cause
             log.error("xdsproxy", `failed to connect to upstream ${address}: ${text}`);
           } else {
             log.log("warning", "envoy config", `StreamAggregatedResources gRPC config stream to xds-grpc closed since ${Math.max(0, Math.round((Date.now() - started) / 1000))}s ago: 14, ${failure.replace(/^rpc error: code = \w+ desc = /, "")}`);

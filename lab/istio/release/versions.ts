@@ -115,6 +115,8 @@ export interface ReleaseFacts {
   readonly clusterIdFromInjector: boolean;
   /** `entry configure` has --internalIP/--externalIP and writes ISTIO_SVC_IP (1.11.2+). */
   readonly entryIpFlags: boolean;
+  /** The revision label in ISTIO_METAJSON_LABELS: service.istio.io/canonical-version (≤ 1.11) or canonical-revision. */
+  readonly metaJsonRevisionLabel: string;
   /** cluster.env has ISTIO_LOCAL_EXCLUDE_PORTS (1.12+ [≈]). */
   readonly clusterEnvExcludePorts: boolean;
   /** mesh.yaml / POD_PORTS format: a JSON string inside a string (≤ 1.x gogo) or plain JSON sorted by name. */
@@ -180,6 +182,7 @@ export const releaseFacts = (text: string): ReleaseFacts => {
     workloadGroupPlacementFlags: atLeast("1.11.0"),
     clusterIdFromInjector: atLeast("1.12.0"),
     entryIpFlags: atLeast("1.11.2"),
+    metaJsonRevisionLabel: atLeast("1.12.0") ? "service.istio.io/canonical-revision" : "service.istio.io/canonical-version",
     clusterEnvExcludePorts: atLeast("1.12.0"),
     podPortsQuoted: !current,
     entryMessages: current ? "current" : "1.8",

@@ -90,7 +90,7 @@ export const vmProxyConfig = (wg: WorkloadGroupDoc, input: ProxyConfigInput): Ob
   if (ports !== undefined) md["ISTIO_META_POD_PORTS"] = ports;
   md["ISTIO_META_WORKLOAD_NAME"] = wg.name;
   labels["service.istio.io/canonical-name"] = md["CANONICAL_SERVICE"];
-  labels["service.istio.io/canonical-revision"] = md["CANONICAL_REVISION"];
+  labels[facts.metaJsonRevisionLabel] = md["CANONICAL_REVISION"];
   md["ISTIO_METAJSON_LABELS"] = goJsonMarshal(labels);
   if (input.dnsCapture) md["ISTIO_META_DNS_CAPTURE"] = "true";
   if (input.autoRegister) md["ISTIO_META_AUTO_REGISTER_GROUP"] = wg.name;
