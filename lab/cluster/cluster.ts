@@ -25,7 +25,7 @@ export interface ClusterOptions {
   stateDir: string;
   /** Lab instance (address plan). */
   instance: number;
-  /** Where the API server listens (default: the plan's gateway:6443 and 127.0.0.1:6443). */
+  /** Where the API server listens (default: the plan's gateway:6443, plus 127.0.0.1:6443 for instance 0). */
   listen?: Array<{ host: string; port: number }>;
   /** Kubeconfig to write (default `<stateDir>/kubeconfig`); its server is the first listener's URL. */
   kubeconfigFile?: string;
@@ -87,9 +87,10 @@ export const startCluster = async (options: ClusterOptions): Promise<RunningClus
   });
   registry.registerAdmission(serviceAccountAdmission(store));
   registry.registerAdmission(defaultTolerationSecondsAdmission());
+  // 127.0.0.1:6443 can belong to one instance only: instance 0 (a developer's lab) takes it, others use their gateway.
   const listen = options.listen ?? [
     { host: plan.gateway, port: plan.apiServerPort },
-    { host: "127.0.0.1", port: plan.apiServerPort },
+    ...(plan.instance === 0 ? [{ host: "127.0.0.1", port: plan.apiServerPort }] : []),
   ];
   const pki = await ensureClusterPki({ dir: path.join(clusterDir, "pki"), serverIps: [...new Set([...listen.map((l) => l.host), "127.0.0.1", plan.gateway, plan.kubernetesServiceIp])] });
   const api = (name: string) => inProcessApi({ registry, user: componentUser(name), fieldManager: name, tokens: { key: pki.saKey, issuer: defaultIssuer } });
