@@ -1,6 +1,6 @@
 // pilot-agent's inputs, gathered like the real one: the environment the injector (pods) or istio-start.sh (VM, from
 // cluster.env and sidecar.env) sets, the mesh config file (./etc/istio/config/mesh: defaultConfig, whose
-// proxyMetadata fills missing variables) and PROXY_CONFIG (JSON, wins over the file).
+// proxyMetadata fills missing variables) and PROXY_CONFIG (YAML or JSON, wins over the file).
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import yaml from "js-yaml";
@@ -70,6 +70,16 @@ const parseJson = <T>(text: string | undefined, what: string): T | undefined => 
   }
 };
 
+/** Parses a YAML (or JSON) document; undefined for an empty one. */
+const parseYaml = <T>(text: string | undefined, what: string): T | undefined => {
+  if (!text || !text.trim()) return undefined;
+  try {
+    return (yaml.load(text) ?? undefined) as T | undefined;
+  } catch (error) {
+    throw new AgentConfigError(`failed to parse ${what}: ${(error as Error).message}`);
+  }
+};
+
 /** The proxy config: mesh file's defaultConfig, then PROXY_CONFIG over it. */
 const proxyConfigOf = (env: NodeJS.ProcessEnv, cwd: string): Record<string, any> => {
   const meshFile = path.resolve(cwd, env["MESH_CONFIG_FILE"] ?? "./etc/istio/config/mesh");
@@ -79,7 +89,8 @@ const proxyConfigOf = (env: NodeJS.ProcessEnv, cwd: string): Record<string, any>
     const doc = text.trim() ? (yaml.load(text) as Record<string, any> | undefined) : undefined;
     fromFile = (doc?.["defaultConfig"] as Record<string, any> | undefined) ?? {};
   }
-  const fromEnv = parseJson<Record<string, any>>(env["PROXY_CONFIG"], "PROXY_CONFIG") ?? {};
+  // PROXY_CONFIG is YAML (istio-start.sh writes `serviceCluster: …` lines; the injector writes JSON, a subset of YAML).
+  const fromEnv = parseYaml<Record<string, any>>(env["PROXY_CONFIG"], "PROXY_CONFIG") ?? {};
   return { ...fromFile, ...fromEnv, proxyMetadata: { ...(fromFile["proxyMetadata"] ?? {}), ...(fromEnv["proxyMetadata"] ?? {}) } };
 };
 
