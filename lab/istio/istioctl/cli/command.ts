@@ -88,8 +88,9 @@ const suggestions = (cmd: CommandDef, typed: string): string => {
   return found.length ? `\n\nDid you mean this?\n${found.map((n) => `\t${n}\n`).join("")}` : "";
 };
 
-/** Finds the command for argv (cobra's Find): the chain of commands and the remaining arguments. */
-const find = (root: CommandDef, argv: readonly string[]): { chain: CommandDef[]; rest: string[] } => {
+/** Finds the command for argv (cobra's Find): the chain of commands, the remaining arguments and the first word that
+ * named no subcommand. */
+const find = (root: CommandDef, argv: readonly string[]): { chain: CommandDef[]; rest: string[]; unmatched?: string } => {
   const chain = [root];
   let rest = [...argv];
   for (;;) {
@@ -109,7 +110,7 @@ const find = (root: CommandDef, argv: readonly string[]): { chain: CommandDef[];
     if (index < 0) return { chain, rest };
     const word = rest[index]!;
     const next = (cmd.children ?? []).find((c) => nameOf(c) === word || (c.aliases ?? []).includes(word));
-    if (!next) return { chain, rest };
+    if (!next) return { chain, rest, unmatched: word };
     chain.push(next);
     rest = [...rest.slice(0, index), ...rest.slice(index + 1)];
   }
@@ -149,13 +150,18 @@ export const helpText = (chain: readonly CommandDef[]): string => {
 
 /** Runs argv against the tree; prints cobra's errors; resolves to the process exit code. */
 export const executeCommand = async (root: CommandDef, argv: readonly string[], io: Io): Promise<number> => {
-  const { chain, rest } = find(root, argv);
+  const { chain, rest, unmatched } = find(root, argv);
   const cmd = chain[chain.length - 1]!;
   const path = pathOf(chain);
   const fail = (error: CommandError): number => {
     io.stderr(`Error: ${error.message}\n`);
     return error.exitCode;
   };
+  // cobra checks the root's arguments while finding the command, before any flag is parsed.
+  if (chain.length === 1 && cmd.children?.length && unmatched !== undefined && unmatched !== "help") {
+    io.stderr(`Error: unknown command ${JSON.stringify(unmatched)} for ${JSON.stringify(path)}${suggestions(cmd, unmatched)}\nRun '${path} --help' for usage.\n`);
+    return 64;
+  }
   let parsed: ReturnType<typeof parseFlags>;
   try {
     parsed = cmd.disableFlagParsing ? { flags: parseFlags(mergedFlags(chain), []).flags, positional: rest } : parseFlags(mergedFlags(chain), rest);
@@ -167,15 +173,9 @@ export const executeCommand = async (root: CommandDef, argv: readonly string[], 
     io.stdout(helpText(chain));
     return 0;
   }
-  if (chain.length === 1 && cmd.children?.length && parsed.positional.length) {
-    const word = parsed.positional[0]!;
-    if (word === "help") {
-      const target = find(root, parsed.positional.slice(1)).chain;
-      io.stdout(helpText(target));
-      return 0;
-    }
-    io.stderr(`Error: unknown command ${JSON.stringify(word)} for ${JSON.stringify(path)}${suggestions(cmd, word)}\nRun '${path} --help' for usage.\n`);
-    return 64;
+  if (chain.length === 1 && parsed.positional[0] === "help") {
+    io.stdout(helpText(find(root, parsed.positional.slice(1)).chain));
+    return 0;
   }
   if (!cmd.run) {
     io.stdout(helpText(chain));
