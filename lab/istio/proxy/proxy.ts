@@ -80,7 +80,8 @@ export class SidecarProxy {
 
   private constructor(private readonly options: SidecarProxyOptions) {
     this.profile = dataPlaneProfile(options.istioVersion);
-    this.ports = { ...DEFAULT_PORTS, ...options.ports };
+    // A port given as undefined keeps its default (the agent passes `{ admin: undefined }` when it has no override).
+    this.ports = { ...DEFAULT_PORTS, ...Object.fromEntries(Object.entries(options.ports ?? {}).filter(([, port]) => port !== undefined)) };
     this.log = new IstioLogger(options.logLine);
     const log = this.log;
     this.ctx = {
