@@ -1,11 +1,14 @@
 // The lab's programs the package ships under /usr/local/lib/istio-lab, bundled with esbuild into single ESM files
-// (the VM has Node.js as "hardware" but no node_modules): the capture step (guest/istio-iptables.ts) and the agent
-// bundle (lab/istio/agent's buildAgentBundle).
+// (the VM has Node.js as "hardware" but no node_modules): the capture step (guest/istio-iptables.ts), pilot-agent
+// (lab/istio/agent, with the release baked in), Envoy's stand-in (lab/istio/proxy) and the SO_ORIGINAL_DST addon
+// (origdst.node, next to the agent, where it looks for it).
 import { build } from "esbuild";
 import { readdir, readFile, rm, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { IPTABLES_BUNDLE } from "./launchers.js";
+import { buildOrigDstAddon } from "../../native/build.js";
+import type { PackagePrograms } from "./contents.js";
+import { IPTABLES_BUNDLE, LAB_PROGRAM_DIR } from "./launchers.js";
 
 /** A built program file (name under /usr/local/lib/istio-lab). */
 export interface ProgramFile {
@@ -17,13 +20,20 @@ export interface ProgramFile {
 /** The ESM banner that gives a bundle a real `require` (some dependencies call it on Node built-ins). */
 export const REQUIRE_BANNER = 'import { createRequire as __labCreateRequire } from "node:module"; const require = __labCreateRequire(import.meta.url);';
 
-/** Bundles the capture step into `<outDir>/istio-iptables.mjs`; returns it as a program file. */
-export const bundleIptablesStep = async (outDir: string): Promise<ProgramFile> => {
-  const here = path.dirname(fileURLToPath(import.meta.url));
+/** Bundle names under /usr/local/lib/istio-lab. */
+export const AGENT_BUNDLE = "pilot-agent.mjs";
+export const ENVOY_BUNDLE = "envoy.mjs";
+export const ADDON_FILE = "origdst.node";
+
+/** Compiled entry points next to this module in dist/. */
+const distEntry = (...parts: string[]): string => path.join(path.dirname(fileURLToPath(import.meta.url)), ...parts);
+
+/** Bundles one compiled entry point into `<outDir>/<name>`; returns it as a program file. */
+const bundleEntry = async ({ entry, outDir, name, define }: { entry: string; outDir: string; name: string; define?: Record<string, string> }): Promise<ProgramFile> => {
   await mkdir(outDir, { recursive: true });
-  const outfile = path.join(outDir, IPTABLES_BUNDLE);
+  const outfile = path.join(outDir, name);
   await build({
-    entryPoints: [path.join(here, "guest", "istio-iptables.js")],
+    entryPoints: [entry],
     outfile,
     bundle: true,
     platform: "node",
@@ -31,8 +41,27 @@ export const bundleIptablesStep = async (outDir: string): Promise<ProgramFile> =
     target: "node20",
     logLevel: "silent",
     banner: { js: REQUIRE_BANNER },
+    ...(define ? { define } : {}),
   });
-  return { name: IPTABLES_BUNDLE, content: await readFile(outfile) };
+  return { name, content: await readFile(outfile) };
+};
+
+/** Bundles the capture step into `<outDir>/istio-iptables.mjs`; returns it as a program file. */
+export const bundleIptablesStep = (outDir: string): Promise<ProgramFile> => bundleEntry({ entry: distEntry("guest", "istio-iptables.js"), outDir, name: IPTABLES_BUNDLE });
+
+/** Everything a release's package ships from the lab, and how its launchers start it. */
+export const buildPackagePrograms = async ({ version, outDir, cacheDir }: { version: string; outDir: string; cacheDir: string }): Promise<PackagePrograms> => {
+  const addon = await buildOrigDstAddon({ cacheDir });
+  const files: ProgramFile[] = [
+    await bundleIptablesStep(outDir),
+    await bundleEntry({ entry: distEntry("..", "agent", "main.js"), outDir, name: AGENT_BUNDLE, define: { __LAB_ISTIO_VERSION__: JSON.stringify(version) } }),
+    await bundleEntry({ entry: distEntry("..", "proxy", "main.js"), outDir, name: ENVOY_BUNDLE }),
+    { name: ADDON_FILE, content: await readFile(addon.path), mode: 0o755 },
+  ];
+  return {
+    files,
+    targets: { agent: AGENT_BUNDLE, envoy: ENVOY_BUNDLE, envoyArgs: ["--istio-version", version], env: { LAB_ORIGDST_ADDON: `${LAB_PROGRAM_DIR}/${ADDON_FILE}` } },
+  };
 };
 
 /** Every regular file of a bundle folder, as program files (names relative to the folder). */
