@@ -90,7 +90,10 @@ export const istioReleasePart: LabPart = {
     await ensureBucket(ctx);
     const base = bucketBaseUrl(ctx.plan.gateway, BUCKET_PORT);
     ctx.progress(`istio: bucket de releases em ${base} (pacotes de ${layout.packageRoots.join(" e ")})`);
-    return { ISTIO_VERSION: version, ISTIO_DIR: selected, ISTIOCTL: path.join(selected, RELEASE_PATHS.istioctl), ISTIO_SIDECAR_BASE_URL: base };
+    if (!selected) throw new Error(`a versão ${version} do Istio não existe no laboratório (versões: ${ISTIO_RELEASE_BUILDS.map((b) => b.version).join(", ")})`);
+    // ISTIO_DIR follows ISTIO_VERSION (the runbook expands ${…}), so `--set ISTIO_VERSION=…` picks the other release;
+    // ISTIOCTL keeps the runbook's default, ${ISTIO_DIR}/bin/istioctl.
+    return { ISTIO_VERSION: version, ISTIO_DIR: path.join(layout.releases, "istio-${ISTIO_VERSION}"), ISTIO_SIDECAR_BASE_URL: base };
   },
   async down(ctx) {
     const record = await readProcessRecord(ctx.paths.run, BUCKET_RECORD);
