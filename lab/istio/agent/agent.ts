@@ -11,7 +11,7 @@ import { runHealthChecks } from "./health.js";
 import type { AgentProfile } from "./release.js";
 import { loadRootCert, MissingRootCertError } from "./root-cert.js";
 import { SecretManager } from "./secrets.js";
-import { ReadinessProbe, startStatusServer } from "./status.js";
+import { ReadinessProbe, startStatusServer, type AppProbers } from "./status.js";
 import { fileTokenSource, preferFile, tokenRequestSource, type TokenSource } from "./token.js";
 import { XdsClient } from "./xds.js";
 
@@ -82,7 +82,10 @@ export const runProxyAgent = async (o: ProxyAgentOptions): Promise<number> => {
     return { promise: p, fire };
   })();
   dataPlane.onQuit(quit.fire);
-  const status = await startStatusServer({ probe, quit: quit.fire, log, ports: o.ports?.status, prometheusPort: o.ports?.prometheus });
+  const appProbers = o.env["ISTIO_KUBE_APP_PROBERS"] ? (JSON.parse(o.env["ISTIO_KUBE_APP_PROBERS"]) as AppProbers) : {};
+  // 1.8 probes the app on localhost; current releases on the pod IP (REWRITE_PROBE_LEGACY_LOCALHOST_DESTINATION unset)
+  const appHost = profile.minor < 10 ? "127.0.0.1" : config.ips[0]!;
+  const status = await startStatusServer({ probe, quit: quit.fire, log, ports: o.ports?.status, prometheusPort: o.ports?.prometheus, appProbers, appHost });
   if (profile.minor < 10) log.info("sds", `SDS gRPC server for workload UDS starts, listening on "./etc/istio/proxy/SDS"`);
   else {
     log.info("", "Starting default Istio SDS Server");

@@ -58,6 +58,26 @@ export class ReadinessProbe {
   }
 }
 
+/** The application probes the injector rewrote (ISTIO_KUBE_APP_PROBERS: path → original httpGet). */
+export type AppProbers = Record<string, { httpGet?: { path?: string; port: number; scheme?: string }; timeoutSeconds?: number }>;
+
+/** Runs one rewritten application probe against the app (as the agent's uid: not captured). */
+const runAppProbe = (prober: AppProbers[string], host: string, res: http.ServerResponse): void => {
+  const g = prober.httpGet;
+  if (!g) {
+    res.writeHead(200).end();
+    return;
+  }
+  const req = http.get({ host, port: g.port, path: g.path ?? "/", timeout: (prober.timeoutSeconds ?? 1) * 1000, headers: { "user-agent": "kube-probe/1.33" } }, (up) => {
+    up.resume();
+    res.writeHead(up.statusCode ?? 500).end();
+  });
+  req.once("timeout", () => req.destroy(new Error("timeout")));
+  req.once("error", () => {
+    if (!res.headersSent) res.writeHead(500).end();
+  });
+};
+
 /** Starts the status listeners on `ports` (default 15020 and 15021). */
 export const startStatusServer = async ({
   probe,
@@ -65,16 +85,22 @@ export const startStatusServer = async ({
   prometheusPort = 15090,
   ports = [15020, 15021],
   log,
+  appProbers = {},
+  appHost = "127.0.0.1",
 }: {
   probe: ReadinessProbe;
   quit: () => void;
   prometheusPort?: number;
   ports?: number[];
   log: IstioLogger;
+  appProbers?: AppProbers;
+  appHost?: string;
 }): Promise<{ close(): Promise<void> }> => {
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const path = (req.url ?? "/").split("?")[0];
-    if (path === "/healthz/ready") {
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    if (path.startsWith("/app-health/") && appProbers[path]) {
+      runAppProbe(appProbers[path]!, appHost, res);
+    } else if (path === "/healthz/ready") {
       res.writeHead(probe.probe() ? 200 : 503, { "content-length": "0" }).end();
     } else if (path === "/quitquitquit" && req.method === "POST") {
       res.writeHead(200).end();

@@ -6,7 +6,7 @@
 import yaml from "js-yaml";
 import { ApiError, type AdmissionRequest, type ClusterApi, type ClusterComponent, type ClusterComponentContext, type KubeObject } from "../../cluster/contracts.js";
 import { injectRequired, webhookSelects } from "./policy.js";
-import { injectSidecar } from "./template.js";
+import { injectGateway, injectSidecar } from "./template.js";
 
 type Obj = Record<string, any>;
 
@@ -62,7 +62,9 @@ export const sidecarInjectionPlugin = (api: ClusterApi, log: (line: string) => v
       native = nativeMode === "true" || (nodes.length > 0 && nodes.every((n) => kubeletMinor(n) >= 33));
     }
     if (annotation !== undefined) native = annotation !== "false";
-    injectSidecar(pod, {
+    const templates = (pod.metadata.annotations?.["inject.istio.io/templates"] ?? "sidecar").split(",").map((t) => t.trim());
+    const inject = minor >= 11 && templates.includes("gateway") ? injectGateway : injectSidecar;
+    inject(pod, {
       tag,
       hub: String(global["hub"] ?? "docker.io/istio"),
       minor,

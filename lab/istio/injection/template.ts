@@ -192,3 +192,87 @@ export const injectSidecar = (pod: KubeObject, i: InjectionInputs): void => {
   annotations["prometheus.io/scrape"] ??= "true";
   annotations["sidecar.istio.io/status"] = JSON.stringify(status);
 };
+
+/** The `gateway` injection template (inject.istio.io/templates: gateway, current releases): completes the pod's own
+ * istio-proxy container (`image: auto`) into a `proxy router` with the template's env, probe and volumes; the pod's
+ * fields win, env merges by name. */
+export const injectGateway = (pod: KubeObject, i: InjectionInputs): void => {
+  const spec = (pod.spec ??= {}) as Obj;
+  const labels = (pod.metadata.labels ??= {});
+  const annotations = (pod.metadata.annotations ??= {});
+  const ns = pod.metadata.namespace ?? "default";
+  const owner = deploymentMeta(pod);
+  const image = `${i.hub}/proxyv2:${i.tag}`;
+  const proxyMetadata: Record<string, string> = Object.fromEntries(Object.entries((i.proxyConfig["proxyMetadata"] ?? {}) as Obj).map(([k, v]) => [k, String(v ?? "")]));
+  labels["service.istio.io/canonical-name"] ??= labels["app.kubernetes.io/name"] ?? labels["app"] ?? owner?.name ?? pod.metadata.name;
+  labels["service.istio.io/canonical-revision"] ??= labels["app.kubernetes.io/version"] ?? labels["version"] ?? "latest";
+  const containers = (spec["containers"] ?? []) as Obj[];
+  const podProxy = containers.find((c) => c["name"] === "istio-proxy") ?? {};
+  const podPorts = containers.flatMap((c) => ((c["ports"] ?? []) as Obj[]).map(portJson));
+  const templateEnv: Obj[] = [
+    { name: "PILOT_CERT_PROVIDER", value: "istiod" },
+    { name: "CA_ADDR", value: `istiod.${i.istioNamespace}.svc:15012` },
+    fieldRef("POD_NAME", "metadata.name"),
+    fieldRef("POD_NAMESPACE", "metadata.namespace"),
+    fieldRef("INSTANCE_IP", "status.podIP"),
+    fieldRef("SERVICE_ACCOUNT", "spec.serviceAccountName"),
+    fieldRef("HOST_IP", "status.hostIP"),
+    { name: "ISTIO_CPU_LIMIT", valueFrom: { resourceFieldRef: { resource: "limits.cpu", divisor: "1" } } },
+    { name: "PROXY_CONFIG", value: `${JSON.stringify({ ...i.proxyConfig, discoveryAddress: i.proxyConfig["discoveryAddress"] ?? `istiod.${i.istioNamespace}.svc:15012` })}\n` },
+    { name: "ISTIO_META_POD_PORTS", value: `[\n${podPorts.join("\n,")}\n]` },
+    { name: "GOMEMLIMIT", valueFrom: { resourceFieldRef: { resource: "limits.memory", divisor: "1" } } },
+    { name: "GOMAXPROCS", valueFrom: { resourceFieldRef: { resource: "limits.cpu", divisor: "1" } } },
+    { name: "ISTIO_META_APP_CONTAINERS", value: containers.filter((c) => c["name"] !== "istio-proxy").map((c) => c["name"]).join(",") },
+    { name: "ISTIO_META_CLUSTER_ID", value: i.clusterId || "Kubernetes" },
+    fieldRef("ISTIO_META_NODE_NAME", "spec.nodeName"),
+    { name: "ISTIO_META_INTERCEPTION_MODE", value: "REDIRECT" },
+    ...(i.network ? [{ name: "ISTIO_META_NETWORK", value: i.network }] : []),
+    ...(owner ? [{ name: "ISTIO_META_WORKLOAD_NAME", value: owner.name }, { name: "ISTIO_META_OWNER", value: `kubernetes://apis/${owner.apiVersion}/namespaces/${ns}/${owner.kind.toLowerCase()}s/${owner.name}` }] : []),
+    { name: "ISTIO_META_MESH_ID", value: i.meshId || i.trustDomain },
+    { name: "TRUST_DOMAIN", value: i.trustDomain },
+    ...Object.entries(proxyMetadata).map(([name, value]) => ({ name, value })),
+  ];
+  const env = [...templateEnv];
+  for (const e of (podProxy["env"] ?? []) as Obj[]) {
+    const at = env.findIndex((x) => x["name"] === e["name"]);
+    if (at >= 0) env[at] = e;
+    else env.push(e);
+  }
+  const ports = [{ containerPort: 15090, protocol: "TCP", name: "http-envoy-prom" }, ...((podProxy["ports"] ?? []) as Obj[]).filter((p) => p["containerPort"] !== 15090)];
+  const proxy: Obj = {
+    name: "istio-proxy",
+    args: ["proxy", "router", "--domain", "$(POD_NAMESPACE).svc.cluster.local", "--proxyLogLevel=warning", "--proxyComponentLogLevel=misc:error", "--log_output_level=default:info"],
+    readinessProbe: { httpGet: { path: "/healthz/ready", port: 15021 }, initialDelaySeconds: 0, periodSeconds: 15, timeoutSeconds: 3, failureThreshold: 4 },
+    securityContext: { runAsUser: 1337, runAsGroup: 1337 },
+    ...podProxy,
+    image: !podProxy["image"] || podProxy["image"] === "auto" ? image : podProxy["image"],
+    ports,
+    env,
+    volumeMounts: [
+      ...((podProxy["volumeMounts"] ?? []) as Obj[]),
+      { name: "workload-socket", mountPath: "/var/run/secrets/workload-spiffe-uds" },
+      { name: "credential-socket", mountPath: "/var/run/secrets/credential-uds" },
+      { name: "workload-certs", mountPath: "/var/run/secrets/workload-spiffe-credentials" },
+      { mountPath: "/var/run/secrets/istio", name: "istiod-ca-cert" },
+      { mountPath: "/var/lib/istio/data", name: "istio-data" },
+      { mountPath: "/etc/istio/proxy", name: "istio-envoy" },
+      { mountPath: "/var/run/secrets/tokens", name: "istio-token" },
+      { name: "istio-podinfo", mountPath: "/etc/istio/pod" },
+    ],
+  };
+  spec["containers"] = containers.some((c) => c["name"] === "istio-proxy") ? containers.map((c) => (c["name"] === "istio-proxy" ? proxy : c)) : [...containers, proxy];
+  const volumes: Obj[] = [
+    { name: "workload-socket", emptyDir: {} },
+    { name: "credential-socket", emptyDir: {} },
+    { name: "workload-certs", emptyDir: {} },
+    { name: "istio-envoy", emptyDir: { medium: "Memory" } },
+    { name: "istio-data", emptyDir: {} },
+    { name: "istio-podinfo", downwardAPI: { items: [{ path: "labels", fieldRef: { fieldPath: "metadata.labels" } }, { path: "annotations", fieldRef: { fieldPath: "metadata.annotations" } }] } },
+    { name: "istio-token", projected: { sources: [{ serviceAccountToken: { path: "istio-token", expirationSeconds: 43200, audience: "istio-ca" } }] } },
+    { name: "istiod-ca-cert", configMap: { name: "istio-ca-root-cert" } },
+  ];
+  spec["volumes"] = [...((spec["volumes"] ?? []) as Obj[]), ...volumes];
+  spec["securityContext"] = { sysctls: [{ name: "net.ipv4.ip_unprivileged_port_start", value: "0" }], ...(spec["securityContext"] ?? {}) };
+  annotations["istio.io/rev"] = i.revision || "default";
+  annotations["sidecar.istio.io/status"] = JSON.stringify({ initContainers: null, containers: ["istio-proxy"], volumes: volumes.map((v) => v["name"]), imagePullSecrets: null, revision: i.revision || "default" });
+};

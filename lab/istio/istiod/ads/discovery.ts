@@ -148,13 +148,13 @@ export class DiscoveryServer {
   private logPush(conn: Connection, s: Snapshot, initial: boolean): void {
     const { log, profile } = this.o;
     const id = conn.node.id;
-    const part = (share: number) => byteCount(Math.max(1, Math.round(s.stats.bytes * share)));
+    const part = (share: number, resources = 1) => byteCount(resources ? Math.max(1, Math.round(s.stats.bytes * share)) : 0);
     if (profile.deltaXds) {
       const reason = initial ? " request" : "";
       log.info("delta", `CDS: PUSH${reason} for node:${id} resources:${s.stats.clusters} removed:0 size:${part(0.4)}`);
       log.info("delta", `EDS: PUSH${reason} for node:${id} resources:${s.stats.clusters} removed:0 size:${part(0.2)}`);
-      log.info("delta", `LDS: PUSH${reason} for node:${id} resources:${s.stats.listeners} removed:0 size:${part(0.3)}`);
-      log.info("delta", `RDS: PUSH${reason} for node:${id} resources:${s.stats.routes} removed:0 size:${part(0.1)}`);
+      log.info("delta", `LDS: PUSH${reason} for node:${id} resources:${s.stats.listeners} removed:0 size:${part(0.3, s.stats.listeners)}`);
+      log.info("delta", `RDS: PUSH${reason} for node:${id} resources:${s.stats.routes} removed:0 size:${part(0.1, s.stats.routes)}`);
       if (conn.node.metadata["DNS_CAPTURE"] === "true") log.info("delta", `NDS: PUSH${reason} for node:${id} resources:1 removed:0 size:${byteCount(JSON.stringify(s.nameTable).length)}`);
     } else {
       log.info("ads", `CDS: PUSH for node:${id} resources:${s.stats.clusters}`);

@@ -173,7 +173,9 @@ const injectionWebhook = (plan: InstallPlan): Obj => {
       ? [{ name: "sidecar-injector.istio.io", ...common, namespaceSelector: { matchLabels: { "istio-injection": "enabled" } }, objectSelector: { matchExpressions: [{ key: "sidecar.istio.io/inject", operator: "NotIn", values: ["false"] }] } }]
       : [
           { name: "rev.namespace.sidecar-injector.istio.io", ...common, namespaceSelector: { matchExpressions: [{ key: "istio.io/rev", operator: "In", values: ["default"] }, { key: "istio-injection", operator: "DoesNotExist" }] }, objectSelector: { matchExpressions: [{ key: "sidecar.istio.io/inject", operator: "NotIn", values: ["false"] }] } },
+          { name: "rev.object.sidecar-injector.istio.io", ...common, namespaceSelector: { matchExpressions: [{ key: "istio.io/rev", operator: "DoesNotExist" }, { key: "istio-injection", operator: "DoesNotExist" }] }, objectSelector: { matchExpressions: [{ key: "sidecar.istio.io/inject", operator: "NotIn", values: ["false"] }, { key: "istio.io/rev", operator: "In", values: ["default"] }] } },
           { name: "namespace.sidecar-injector.istio.io", ...common, namespaceSelector: { matchExpressions: [{ key: "istio-injection", operator: "In", values: ["enabled"] }] }, objectSelector: { matchExpressions: [{ key: "sidecar.istio.io/inject", operator: "NotIn", values: ["false"] }] } },
+          { name: "object.sidecar-injector.istio.io", ...common, namespaceSelector: { matchExpressions: [{ key: "istio-injection", operator: "DoesNotExist" }, { key: "istio.io/rev", operator: "DoesNotExist" }] }, objectSelector: { matchExpressions: [{ key: "sidecar.istio.io/inject", operator: "In", values: ["true"] }, { key: "istio.io/rev", operator: "DoesNotExist" }] } },
         ];
   return { apiVersion: "admissionregistration.k8s.io/v1", kind: "MutatingWebhookConfiguration", metadata: { name: "istio-sidecar-injector", labels: chartLabels(plan, { app: "sidecar-injector" }) }, webhooks };
 };
