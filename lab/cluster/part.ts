@@ -2,6 +2,7 @@
 // in the background, waits until CoreDNS is available, and publishes KUBECONFIG and KUBE_CONTEXT.
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, openSync, closeSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import { isAlive, readProcessRecord, recordProcess, stopRecordedProcess, forgetProcess } from "../host/pidfile.js";
 import { host } from "../net/ip.js";
@@ -99,6 +100,14 @@ export const clusterPart: LabPart = {
     if (record && (await isAlive(record))) left.push(`daemon do cluster (pid ${record.pid})`);
     for (const ns of await listNetns()) if (ns.startsWith(`${ctx.plan.prefix}-p-`) || ns === `${ctx.plan.prefix}-lb`) left.push(`namespace de rede ${ns}`);
     return left;
+  },
+  async reset(ctx) {
+    // A fresh cluster: the daemon stopped, its object store and the kubelet's state (IPAM, pod folders) removed (the
+    // PKI stays, like a cluster rebuilt from the same CA), then started again.
+    await clusterPart.down(ctx);
+    await rm(path.join(ctx.paths.state, "cluster", "store.json"), { force: true });
+    await rm(path.join(ctx.paths.state, "kubelet"), { recursive: true, force: true });
+    await clusterPart.up(ctx);
   },
   async status(ctx) {
     const status = await daemonStatus(ctx);
