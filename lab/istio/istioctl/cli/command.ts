@@ -131,7 +131,7 @@ export const helpText = (chain: readonly CommandDef[]): string => {
     .reverse()
     .flatMap((c) => c.persistentFlags ?? [])
     .filter((f, i, all) => !f.hidden && !localNames.has(f.name) && all.findIndex((g) => g.name === f.name) === i);
-  const parts: string[] = [`${(cmd.long ?? cmd.short).trimEnd()}\n`];
+  const parts: string[] = [(cmd.long ?? cmd.short).trimEnd()];
   const usage = ["Usage:"];
   if (cmd.run) usage.push(`  ${path}${cmd.use.slice(nameOf(cmd).length)}${local.length ? " [flags]" : ""}`);
   if (children.length) usage.push(`  ${path} [command]`);

@@ -8,7 +8,7 @@ import yaml from "js-yaml";
 import type { ReleaseFacts } from "../../release/versions.js";
 import { CommandError, type Io } from "../cli/command.js";
 import { KubeApiError, type KubeClient, type KubeObj } from "../kube/client.js";
-import { collectionPath, objectPath, resourceKind } from "../kube/resources.js";
+import { objectPath, resourceKind } from "../kube/resources.js";
 import { goYamlMarshal, type YamlValue } from "../yaml/go-yaml.js";
 import { clusterEnvText } from "./cluster-env.js";
 import { vmProxyConfig, type WorkloadGroupDoc } from "./proxy-config.js";
@@ -231,5 +231,3 @@ export const entryConfigure = async (input: EntryConfigureInput): Promise<void> 
   io.stdout(facts.entryMessages === "1.8" ? `configuration generation into directory ${dir} was successful\n` : `Configuration generation into directory ${dir} was successful\n`);
 };
 
-/** For tests and callers: the collection path of WorkloadGroups of a release. */
-export const workloadGroupsPath = (facts: ReleaseFacts, namespace: string): string => collectionPath(resourceKind("WorkloadGroup", facts.workloadGroupApiVersion.split("/")[1]!), namespace);

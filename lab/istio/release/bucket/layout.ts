@@ -1,8 +1,9 @@
 // The release bucket's URL layout, as https://storage.googleapis.com/istio-release/releases/ serves it:
 // `/istio-release/releases/<version>/deb/istio-sidecar[-<arch>].deb` (and rpm/…rpm), each with a `.sha256` beside it.
 
-/** The bucket and the folder of the releases inside it. */
+/** The bucket the releases live in. */
 export const BUCKET = "istio-release";
+/** The folder of the releases inside the bucket. */
 export const RELEASES_PREFIX = "releases";
 
 /** A request for a sidecar package (or its checksum). */
