@@ -143,3 +143,15 @@ for (const version of ["1.8.1", "1.30.0"] as const) {
     t.true((await lab.kubectl(["get", "crd", "workloadentries.networking.istio.io"])).exitCode === 0, "CRDs survive a revision uninstall");
   });
 }
+
+test.serial("--kubeconfig and --context pick the cluster over KUBECONFIG, like client-go", async (t) => {
+  const lab = await startIstioctlLab();
+  t.teardown(() => lab.close());
+  const missing = path.join(lab.stateDir, "missing-kubeconfig");
+  const viaEnv = await lab.istioctl("1.8.1", ["version"], { env: { KUBECONFIG: missing } });
+  t.not(viaEnv.stdout, 'no running Istio pods in "istio-system"\n1.8.1\n');
+  const viaFlag = await lab.istioctl("1.8.1", ["version", "--kubeconfig", lab.cluster.kubeconfigFile, "--context", "lab"], { env: { KUBECONFIG: missing } });
+  t.is(viaFlag.stdout, 'no running Istio pods in "istio-system"\n1.8.1\n');
+  const other = await lab.istioctl("1.30.0", ["version", "--context", "lab-other"]);
+  t.regex(other.stderr, /^Istio is not present in the cluster: Get "https:\/\/127\.0\.0\.1:\d+\/api\/v1\/namespaces\/istio-system\/pods\?[^"]*": dial tcp 127\.0\.0\.1:\d+: connect: connection refused\n$/);
+});
