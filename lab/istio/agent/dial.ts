@@ -66,6 +66,8 @@ export interface DialOptions {
   client?: { certPem: string; keyPem: string };
   /** Connect timeout (grpc-go's dial deadline). */
   timeoutMs?: number;
+  /** TLS server name when it differs from the dialed host (tls.Config.ServerName; tests dialing a pod IP). */
+  serverName?: string;
   resolvConf?: string;
 }
 
@@ -112,7 +114,7 @@ export const dialIstiod = async (o: DialOptions): Promise<http2.ClientHttp2Sessi
   const secure = await new Promise<tls.TLSSocket>((resolve, reject) => {
     const t = tls.connect({
       socket,
-      servername: net.isIP(host) ? undefined : host,
+      servername: o.serverName ?? (net.isIP(host) ? undefined : host),
       ca: o.rootPem,
       ALPNProtocols: ["h2"],
       ...(o.client ? { cert: o.client.certPem, key: o.client.keyPem } : {}),
@@ -133,7 +135,7 @@ export const dialIstiod = async (o: DialOptions): Promise<http2.ClientHttp2Sessi
         .split(/,\s*/)
         .filter((x) => x.startsWith("DNS:"))
         .map((x) => x.slice(4));
-      const x509 = x509Message(error, host, names);
+      const x509 = x509Message(error, o.serverName ?? host, names);
       if (x509.startsWith("x509:")) reject(new DialError(`authentication handshake failed: ${x509}`, false));
       else if (error.code === "ECONNRESET" || /socket disconnected|ECONNRESET/.test(error.message)) reject(new DialError("authentication handshake failed: EOF", false));
       else reject(new DialError(`authentication handshake failed: ${error.message}`, false));

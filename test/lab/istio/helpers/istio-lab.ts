@@ -17,6 +17,9 @@ import { ensureForwardAccept, removeForwardAccept } from "../../../../lab/host/f
 import { labNetPlan } from "../../../../lab/net/plan.js";
 import { labPaths } from "../../../../lab/paths.js";
 
+/** The releases the tests run. */
+export type IstioVersion = "1.8.1" | "1.30.0";
+
 /** Instance 10: the address plan of these tests. */
 export const plan = labNetPlan(10);
 
