@@ -576,14 +576,22 @@ export class CourseChecks {
     });
   }
 
-  /** The VM's inbound listener terminated mutual TLS for the last calls (its stats count TLS connections). */
+  /** The VM's sidecar received the calls to its app with mutual TLS (its istio_requests_total, reporter=destination,
+   * says connection_security_policy="mutual_tls" and names the caller's SPIFFE identity). */
   async vmInboundIsMtls(): Promise<CheckResult<unknown>> {
+    const app = this.#p.VM_APP;
     return check(this.#s, {
-      title: "O sidecar da VM recebeu as chamadas com mTLS (estatísticas de TLS na entrada)",
-      run: () => this.#vm.ssh({ argv: ["curl", "-sS", "localhost:15000/stats?filter=inbound"], nothrow: true, quiet: true }),
-      expect: (r) => {
-        const handshakes = [...r.stdout.matchAll(/inbound[^\s:]*\.ssl\.handshake: (\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
-        return verdict(handshakes > 0, "ssl.handshake > 0 nos listeners de entrada", `ssl.handshake = ${handshakes}`);
+      title: `O sidecar da VM recebeu as chamadas ao ${app} com mTLS (métrica istio_requests_total, connection_security_policy="mutual_tls")`,
+      run: () => this.#vm.ssh({ argv: ["curl", "-sS", "localhost:15000/stats/prometheus"], nothrow: true, quiet: true }),
+      expect: (r: CommandResult) => {
+        const rows = r.stdout
+          .split("\n")
+          .filter((l) => l.startsWith("istio_requests_total{") && l.includes('reporter="destination"') && l.includes(`destination_service_name="${app}"`))
+          .map((l) => ({ mtls: l.includes('connection_security_policy="mutual_tls"'), source: /source_principal="([^"]*)"/.exec(l)?.[1] ?? "?", count: Number(l.trim().split(" ").at(-1)) }));
+        const mtls = rows.filter((x) => x.mtls).reduce((n, x) => n + x.count, 0);
+        const plain = rows.filter((x) => !x.mtls).reduce((n, x) => n + x.count, 0);
+        const sources = [...new Set(rows.filter((x) => x.mtls).map((x) => x.source))];
+        return verdict(mtls > 0, "requisições recebidas com mutual_tls", rows.length ? `${mtls} com mTLS (de ${sources.join(", ") || "?"}), ${plain} sem` : r.ok ? "nenhuma requisição registrada" : r.message);
       },
     });
   }

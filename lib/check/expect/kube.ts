@@ -24,7 +24,12 @@ export const workloadEntryExists = (options: { namespace: string; address: strin
     evaluate: (received): Verdict => {
       const entries = kubeObjectsFrom(received).filter((o) => (o.kind === undefined || o.kind === "WorkloadEntry") && (o.metadata?.namespace ?? namespace) === namespace);
       const describe = entries.length ? entries.map(describeEntry).join("\n") : `nenhuma WorkloadEntry no namespace ${namespace}`;
-      const hit = entries.find((e) => str(obj(e.spec)["address"]) === address);
+      // Several entries may share the VM's address (a manual one, another app on the same VM): prefer the one that
+      // also has the expected labels and service account, so that the verdict is about the entry that matters.
+      const atAddress = entries.filter((e) => str(obj(e.spec)["address"]) === address);
+      const score = (e: KubeObject): number =>
+        Object.entries(labels ?? {}).filter(([k, v]) => obj(obj(e.spec)["labels"])[k] === v).length + (serviceAccount !== undefined && obj(e.spec)["serviceAccount"] === serviceAccount ? 1 : 0);
+      const hit = atAddress.sort((a, b) => score(b) - score(a))[0];
       if (!hit) {
         const others = entries.map((e) => str(obj(e.spec)["address"])).filter(Boolean);
         return { ok: false, expected, received: describe, detail: others.length ? `há WorkloadEntry com outro endereço (${others.join(", ")}), nenhuma com ${address}` : `nenhuma WorkloadEntry no namespace ${namespace}` };

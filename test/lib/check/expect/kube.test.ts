@@ -60,3 +60,11 @@ test("servicePorts: compares only the fields given, naming each problem", (t) =>
   t.regex(v.received, /15012\/TCP \(tcp-istiod\)/);
   t.throws(() => servicePorts({ ports: [] }), { instanceOf: InputError });
 });
+
+test("workloadEntryExists: with two entries at the VM's address, judges the one with the expected labels", (t) => {
+  const entry = (name: string, app: string) => ({ apiVersion: "networking.istio.io/v1beta1", kind: "WorkloadEntry", metadata: { name, namespace: "legacy" }, spec: { address: "198.18.0.10", labels: { app }, serviceAccount: "legacy-pegasus" } });
+  const list = { apiVersion: "v1", kind: "List", items: [entry("cloud-vm", "cloud-vm"), entry("pegasus-pay-198.18.0.10", "pegasus-pay")] };
+  const v = workloadEntryExists({ namespace: "legacy", address: "198.18.0.10", serviceAccount: "legacy-pegasus", labels: { app: "pegasus-pay" } }).evaluate(JSON.stringify(list));
+  t.true(v.ok);
+  t.like(v.data, { name: "pegasus-pay-198.18.0.10" });
+});
