@@ -28,7 +28,9 @@ const ageCol = () => col("Age", "string", "CreationTimestamp is a timestamp repr
 
 const podStatusReason = (pod: KubeObject): { reason: string; ready: number; total: number; restarts: number; lastRestart?: string } => {
   const status = (pod.status ?? {}) as Obj;
-  const containers = ((pod.spec?.containers as Obj[]) ?? []).length;
+  // Native sidecars (init containers with restartPolicy Always) count in READY, as printPod does since 1.28.
+  const restartable = new Set(((pod.spec?.initContainers as Obj[]) ?? []).filter((c) => c["restartPolicy"] === "Always").map((c) => c["name"] as string));
+  const containers = ((pod.spec?.containers as Obj[]) ?? []).length + restartable.size;
   let reason: string = status["reason"] || status["phase"] || "Unknown";
   let restarts = 0;
   let lastRestart: string | undefined;
@@ -37,6 +39,10 @@ const podStatusReason = (pod: KubeObject): { reason: string; ready: number; tota
   const initStatuses = (status["initContainerStatuses"] as Obj[] | undefined) ?? [];
   initStatuses.forEach((c, i) => {
     restarts += c["restartCount"] ?? 0;
+    if (restartable.has(c["name"]) && c["started"]) {
+      if (c["ready"]) ready++;
+      return;
+    }
     const t = c["state"]?.["terminated"];
     const w = c["state"]?.["waiting"];
     if (t && t["exitCode"] === 0) return;
