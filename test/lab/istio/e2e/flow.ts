@@ -134,7 +134,7 @@ export const chapterFlow = (version: string): void => {
 
   test.serial(`${version}: the VM registered itself as <group>-<ip>`, async (t) => {
     const r = await student.kubectlEventually(["get", "workloadentry", "-n", "legacy"], /pegasus-pay-/);
-    t.regex(r.stdout, new RegExp(`^pegasus-pay-${student.vmAddress.replace(/\./g, "\\.")}\\s+\\S+\\s+${student.vmAddress.replace(/\./g, "\\.")}$`, "m"));
+    t.regex(r.stdout, new RegExp(`^pegasus-pay-${student.vmAddress.replace(/\./g, "\\.")}\\s+\\S+\\s+${student.vmAddress.replace(/\./g, "\\.")}$`, "m"), r.stderr);
   });
 
   test.serial(`${version}: cluster→VM with mTLS fails at Docker's published port with Envoy's text, works under DISABLE`, async (t) => {
@@ -155,7 +155,8 @@ export const chapterFlow = (version: string): void => {
 
   test.serial(`${version}: the ServiceEntry for Kiali`, async (t) => {
     t.is((await student.kubectl(["apply", "-f", "-"], SERVICE_ENTRY_YAML)).stdout, "serviceentry.networking.istio.io/pegasus-pay created\n");
-    t.regex((await student.kubectl(["get", "se/pegasus-pay", "-n", "legacy"])).stdout, /^pegasus-pay\s+\["pegasus-pay\.legacy"\]\s+MESH_INTERNAL\s+DNS\s+/m);
+    const se = await student.kubectl(["get", "se/pegasus-pay", "-n", "legacy"]);
+    t.regex(se.stdout, /^pegasus-pay\s+\["pegasus-pay\.legacy"\]\s+MESH_INTERNAL\s+DNS\s+/m, se.stderr);
   });
 
   test.serial(`${version}: a started but not enabled sidecar is down after a reboot; an enabled one comes back`, async (t) => {
