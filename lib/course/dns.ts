@@ -4,6 +4,7 @@
 import { istioFeatures } from "../istio/versions.js";
 import type { Session } from "../run/session.js";
 import type { Vm } from "../vm/vm.js";
+import { nslookupAddresses } from "./probes.js";
 
 /** What the diagnosis found. */
 export interface DnsFinding {
@@ -30,7 +31,7 @@ export class DnsStory {
     const resolvers = [...conf.stdout.matchAll(/^nameserver\s+(\S+)/gm)].map((m) => m[1]!);
     const loopbackResolver = resolvers.some((r) => r.startsWith("127."));
     const lookup = await vm.ssh({ argv: ["nslookup", name], nothrow: true, timeoutMs: 40_000 });
-    const resolvesBefore = lookup.ok;
+    const resolvesBefore = nslookupAddresses(lookup.stdout).length > 0;
     const version = session.params.ISTIO_VERSION;
     if (session.mode === "plan") return { resolvers, loopbackResolver, capturesAll, resolvesBefore: true, fixed: false };
 

@@ -20,7 +20,7 @@ import { readTokenClaims } from "../parse/token.js";
 import type { CommandResult } from "../run/result.js";
 import type { Session } from "../run/session.js";
 import type { Vm } from "../vm/vm.js";
-import { PodProbe } from "./probes.js";
+import { PodProbe, nslookupAddresses } from "./probes.js";
 import { SIMUL_SHOP_SERVICES } from "./simul-shop.js";
 import type { Course } from "./course.js";
 
@@ -654,7 +654,7 @@ export class CourseChecks {
     return check(this.#s, {
       title: `O pod do ${from} resolve ${name}`,
       run: () => this.#pod(from).nslookup(name),
-      expect: (r) => verdict(r.ok && /Address(es)?:\s*\S+/.test(r.stdout.split(/Name:/)[1] ?? ""), "um endereço para o nome", r.output.trim()),
+      expect: (r) => verdict(nslookupAddresses(r.stdout).length > 0, "um endereço para o nome", r.output.trim()),
     });
   }
 
@@ -663,7 +663,7 @@ export class CourseChecks {
     return check(this.#s, {
       title: `A VM resolve ${name}`,
       run: () => this.#vm.ssh({ argv: ["nslookup", name], nothrow: true, timeoutMs: 40_000 }),
-      expect: (r) => verdict(r.ok && /Address(es)?:\s*\S+/.test(r.stdout.split(/Name:/)[1] ?? ""), "um endereço para o nome", r.output.trim()),
+      expect: (r) => verdict(nslookupAddresses(r.stdout).length > 0, "um endereço para o nome", r.output.trim()),
     });
   }
 }

@@ -41,3 +41,11 @@ export class PodProbe {
     return this.exec(["nslookup", name], { timeoutMs: 30_000 });
   }
 }
+
+/** The addresses `nslookup` printed for the name (after its "Name:" line); empty when the name did not resolve.
+ * nslookup also asks for AAAA: an outside name may print its IPv4 address and still end with "server can't find …"
+ * for the IPv6 query (Istio 1.8's DNS proxy answers NXDOMAIN when the upstream has no records) — the name resolved. */
+export const nslookupAddresses = (output: string): string[] => {
+  const answer = output.split(/^Name:/m).slice(1).join("\n");
+  return [...answer.matchAll(/^Address(?:es)?:\s*([0-9a-fA-F.:]+)\s*$/gm)].map((m) => m[1]!);
+};
