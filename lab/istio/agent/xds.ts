@@ -78,8 +78,9 @@ export class XdsClient {
         this.connectedCount++;
         if (profile.xdsLogStyle === "1.8") log.info("xdsproxy", `connecting to upstream XDS server: ${address}`);
         else log.info("xdsproxy", `connected to upstream XDS server: ${address}\tid=${id}`);
-        backoff = 500;
+        const streamStarted = Date.now();
         failure = await this.serve(ads.stream);
+        if (Date.now() - streamStarted > 10_000) backoff = 500; // a stream refused at once keeps backing off
         ads.session.close();
       } catch (error) {
         failure = error instanceof RpcFailure ? error.message : (error as Error).message;
@@ -115,6 +116,8 @@ export class XdsClient {
         status = Number(headers[":status"] ?? 0);
       });
       stream.once("close", () => resolve());
+      // istiod ended its side (a refused stream, a terminated connection): the call is over
+      stream.once("end", () => stream.close());
       stream.once("error", (e: Error) => {
         failure ??= `rpc error: code = Unavailable desc = ${e.message}`;
         resolve();

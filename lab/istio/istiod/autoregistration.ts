@@ -280,9 +280,7 @@ export class WorkloadEntryController {
     try {
       await this.o.rest.request("PUT", `${path}/status`, { body: { ...entry, status: { ...(entry["status"] ?? {}), conditions } } });
     } catch (error) {
-      if (error instanceof KubeRestError && (error.status === 404 || error.status === 405)) {
-        await this.o.rest.request("PUT", path, { body: { ...entry, status: { ...(entry["status"] ?? {}), conditions } } }).catch(() => undefined);
-      }
+      this.o.log.error("healthcheck", `error while updating health status for ${conn.node.id}: ${(error as Error).message}`);
     }
   }
 

@@ -176,16 +176,26 @@ export class DiscoveryServer {
       await writeJsonLine(stream, { type: "error", code, message } satisfies IstiodMessage).catch(() => undefined);
       stream.end();
     };
+    type Incoming = AgentMessage | { type: "health"; healthy: boolean; message?: string };
+    const early: Incoming[] = [];
+    const handle = (m: Incoming, c: Connection) => {
+      if (m.type === "ack" && m.error) log.warn(scope, `ADS:LDS: ACK ERROR ${c.conId} Internal:${m.error}`);
+      if (m.type === "health") void this.o.workloadEntries.reportHealth(c, m.healthy, m.message);
+    };
+    let helloSeen = false;
     const first = new Promise<NodeHello | undefined>((resolve) => {
       stream.once("close", () => resolve(undefined));
       readJsonLines(stream, (message) => {
-        const m = message as AgentMessage | { type: "health"; healthy: boolean; message?: string };
-        if (!conn) {
-          if (m.type === "hello") resolve(m);
+        const m = message as Incoming;
+        if (!helloSeen) {
+          if (m.type === "hello") {
+            helloSeen = true;
+            resolve(m);
+          }
           return;
         }
-        if (m.type === "ack" && m.error) log.warn(scope, `ADS:LDS: ACK ERROR ${conn.conId} Internal:${m.error}`);
-        if (m.type === "health") void this.o.workloadEntries.reportHealth(conn, m.healthy, m.message);
+        if (conn) handle(m, conn);
+        else early.push(m); // sent right after the hello, before the connection is set up
       });
     });
     const hello = await first;
@@ -227,6 +237,7 @@ export class DiscoveryServer {
       await fail(code, grpc ? grpc[2]! : registered);
       return;
     }
+    for (const m of early.splice(0)) handle(m, conn);
     await this.refreshDnsHosts();
     await this.push(conn, this.registry(), this.meshConfig(), true);
     await closed;
