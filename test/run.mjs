@@ -1,19 +1,34 @@
 #!/usr/bin/env node
 // Runs the ava suite with its own reporter visible, then ends with one summary line: `N passed, N failed`.
+// ava prints "N tests passed" only when nothing failed, so the line counts the reporter's ✔ and ✘ lines, and adds
+// uncaught exceptions, unhandled rejections and a timeout as failures.
 import { spawn } from "node:child_process";
 
 const child = spawn("npx", ["ava", ...process.argv.slice(2)], { stdio: ["inherit", "pipe", "pipe"] });
-let tail = "";
-const keep = (chunk) => {
-  tail = (tail + chunk.toString("utf8")).slice(-20000);
+let passed = 0;
+let failed = 0;
+let summary = "";
+let pending = "";
+const scan = (chunk) => {
+  const text = pending + chunk.toString("utf8");
+  const lines = text.split("\n");
+  pending = lines.pop() ?? "";
+  for (const line of lines) {
+    if (/^\s*✔ /.test(line)) passed++;
+    else if (/^\s*✘ /.test(line)) failed++;
+    summary = (summary + line + "\n").slice(-20000);
+  }
 };
-child.stdout.on("data", (d) => (process.stdout.write(d), keep(d)));
-child.stderr.on("data", (d) => (process.stderr.write(d), keep(d)));
+child.stdout.on("data", (d) => (process.stdout.write(d), scan(d)));
+child.stderr.on("data", (d) => (process.stderr.write(d), scan(d)));
 child.on("close", (code) => {
-  const count = (re) => [...tail.matchAll(re)].reduce((n, m) => n + Number(m[1]), 0);
-  const passed = count(/(\d+) tests? passed/g);
-  const failed = count(/(\d+) tests? failed/g) + count(/(\d+) uncaught exceptions?/g) + count(/(\d+) unhandled rejections?/g);
-  const timedOut = /Timed out while running tests/.test(tail) ? 1 : 0;
-  console.log(`${passed} passed, ${failed + timedOut} failed`);
+  scan("\n");
+  const count = (re) => [...summary.matchAll(re)].reduce((n, m) => n + Number(m[1]), 0);
+  const extra = count(/(\d+) uncaught exceptions?/g) + count(/(\d+) unhandled rejections?/g) + (/Timed out while running tests/.test(summary) ? 1 : 0);
+  const reported = count(/(\d+) tests? failed/g);
+  // A failed hook or a crashed worker fails the run without a ✘ line: never report 0 failed for a failing exit.
+  let failures = Math.max(failed, reported) + extra;
+  if (code !== 0 && failures === 0) failures = 1;
+  console.log(`${passed} passed, ${failures} failed`);
   process.exit(code ?? 1);
 });

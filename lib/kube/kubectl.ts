@@ -102,6 +102,8 @@ export interface KubectlWaitOptions extends KubectlCallOptions {
 }
 
 const FIELD_MANAGER = "istio-em-vms";
+/** kubectl's words for a 404 on a resource type's path (not on one named object). */
+const STALE_DISCOVERY = /the server could not find the requested resource/;
 const TYPE_LIST = /^[a-z][a-z0-9.-]*(,[a-z][a-z0-9.-]*)*$/i;
 
 /** kubectl for a session. Construct with `new Kubectl({ session })`. */
@@ -130,8 +132,24 @@ export class Kubectl {
     return [this.program, ...(context ? ["--context", context] : []), ...args];
   }
 
-  /** Runs `kubectl ARGS` through the seam; the display omits --context and the binary's path. */
+  /**
+   * Runs `kubectl ARGS` through the seam; the display omits --context and the binary's path. When the server answers
+   * 404 for a whole resource type that kubectl's discovery cache maps (a cluster rebuilt at the same address, or Istio
+   * reinstalled with other API versions: the cache lives 6 h), the cache is refreshed with `kubectl api-resources`
+   * and the command runs once more.
+   */
   async run(options: KubectlRunOptions): Promise<CommandResult> {
+    const first = await this.#runOnce({ ...options, nothrow: true });
+    if (first.ok || first.planned || !STALE_DISCOVERY.test(first.stderr)) {
+      if (!first.ok && !options.nothrow) throw first;
+      return first;
+    }
+    this.session.note("o kubectl usou uma descoberta de APIs em cache que não vale mais para este cluster (404 para o tipo inteiro); atualizando com `kubectl api-resources` e repetindo o comando", "warn");
+    await this.#runOnce({ args: ["api-resources", "-o", "name"], display: "kubectl api-resources -o name", nothrow: true, quiet: true });
+    return this.#runOnce(options);
+  }
+
+  async #runOnce(options: KubectlRunOptions): Promise<CommandResult> {
     const argv = this.argv(options.args);
     return this.session.run({
       argv,

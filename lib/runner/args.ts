@@ -12,6 +12,8 @@ export interface MainOptions {
   cellTimeoutMs: number;
   continueOnFailure: boolean;
   rerun: boolean;
+  /** Confirms the chapter's cleanup for this kube context (RUNBOOK_CONFIRM_CLEANUP in the kernel). */
+  confirmCleanup?: string;
   export: boolean;
   labInstance: number;
   help: boolean;
@@ -32,6 +34,7 @@ opções:
   --cell-timeout SEG     tempo máximo por célula (padrão: 600)
   --continue             continua depois de uma falha (padrão: para na primeira)
   --rerun                roda cada célula de novo depois de reiniciar o kernel (prova que é segura de repetir)
+  --confirm-cleanup CTX  confirma a limpeza do capítulo no contexto CTX (no laboratório: automático)
   --no-export            não gera o tutorial (Markdown/HTML)
   --lab-instance N       instância do laboratório (padrão: 0)
   -h, --help             esta ajuda
@@ -80,6 +83,9 @@ export const parseMainArgs = (argv: readonly string[]): MainOptions => {
       }
       case "--continue":
         o.continueOnFailure = true;
+        break;
+      case "--confirm-cleanup":
+        o.confirmCleanup = need(i++, a);
         break;
       case "--rerun":
         o.rerun = true;

@@ -67,7 +67,10 @@ export const main = async (argv: readonly string[]): Promise<number> => {
 
   let paramsFile: string | undefined;
   try {
-    paramsFile = options.params !== undefined ? path.resolve(process.cwd(), options.params) : targetConfigured(options, root) ? defaultParamsFile() : await bringUpLab(root, options.labInstance);
+    const useLab = options.params === undefined && !targetConfigured(options, root);
+    paramsFile = options.params !== undefined ? path.resolve(process.cwd(), options.params) : useLab ? await bringUpLab(root, options.labInstance) : defaultParamsFile();
+    // The lab the main run brought up is disposable: its cleanup is confirmed; a real target needs --confirm-cleanup.
+    const confirmCleanup = options.confirmCleanup ?? (useLab ? "lab" : undefined);
     // Validate everything before anything runs.
     const loaded = loadParams({ ...(paramsFile ? { file: paramsFile } : {}), overrides: options.overrides });
     console.log(`==> alvo: ${loaded.values.TARGET} · Istio ${loaded.values.ISTIO_VERSION} · parâmetros: ${loaded.file ?? "ambiente"}`);
@@ -92,6 +95,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
       ...(paramsFile ? { RUNBOOK_PARAMS: paramsFile } : {}),
       RUNBOOK_STATE_DIR: path.join(out, ".state"),
       RUNBOOK_MODE: options.plan ? "plan" : "run",
+      ...(confirmCleanup ? { RUNBOOK_CONFIRM_CLEANUP: confirmCleanup } : {}),
       PATH: `${path.join(root, "node_modules", ".bin")}:${process.env["PATH"] ?? ""}`,
     };
     try {

@@ -1,7 +1,9 @@
 // Faults in the files the chapter copies to the VM: an expired istio-token (the files were generated more than
 // --tokenDuration ago, 1 h by default, before the sidecar's first start) and a root-cert.pem from another CA. Each
-// keeps the original on the host and puts it back on `fault clear`; when the sidecar is running it is restarted so the
-// symptom shows at once (the token matters only while the agent has no certificate yet: istio-vm-facts §7).
+// keeps the originals on the host (`<state>/faults/<name>/`, mode 0600) and puts them back on `fault clear`; when the
+// sidecar is running it is restarted so the symptom shows at once. The token matters only while the agent has no
+// certificate yet (istio-vm-facts §7), so token-expired also sets aside the key pair the agent wrote to /etc/certs
+// (OUTPUT_CERTS): the next start is a first start.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { createPrivateKey } from "node:crypto";
@@ -17,6 +19,14 @@ import { forget, readVmFile, recall, remember, vmFileOwnership, writeVmFile } fr
 export const VM_TOKEN_PATH = "/var/run/secrets/tokens/istio-token";
 export const VM_ROOT_CERT_PATH = "/etc/certs/root-cert.pem";
 
+/** A VM file the fault set aside, to put back. */
+interface SavedFile {
+  file: string;
+  content: string;
+  owner: string;
+  mode: string;
+}
+
 /** What a credential fault remembers. */
 interface CredentialRecord {
   file: string;
@@ -25,6 +35,8 @@ interface CredentialRecord {
   mode: string;
   /** The content the fault wrote (the fault is active while the file still has it). */
   injected: string;
+  /** Files removed with the fault. */
+  removed?: SavedFile[];
 }
 
 /** Restarts istio.service when it is running, so a replaced credential is read again. */
@@ -42,6 +54,7 @@ const credentialFault = ({
   file,
   missing,
   bad,
+  setAside = [],
 }: {
   name: string;
   description: string;
@@ -49,6 +62,8 @@ const credentialFault = ({
   file: string;
   missing: string;
   bad: (ctx: LabContext, original: string) => Promise<string>;
+  /** Files removed while the fault is active (when they exist). */
+  setAside?: readonly string[];
 }): LabFault => {
   const fault: LabFault = {
     name,
@@ -60,7 +75,14 @@ const credentialFault = ({
       const ownership = await vmFileOwnership(ctx, file);
       if (original === undefined || !ownership) throw new Error(missing);
       const injected = await bad(ctx, original);
-      await remember(ctx, name, { file, original, injected, ...ownership } satisfies CredentialRecord);
+      const removed: SavedFile[] = [];
+      for (const extra of setAside) {
+        const content = await readVmFile(ctx, extra);
+        const meta = await vmFileOwnership(ctx, extra);
+        if (content !== undefined && meta) removed.push({ file: extra, content, ...meta });
+      }
+      await remember(ctx, name, { file, original, injected, removed, ...ownership } satisfies CredentialRecord);
+      if (removed.length) await runInVm(ctx, ["rm", "-f", "--", ...removed.map((r) => r.file)]);
       await writeVmFile(ctx, file, injected, { mode: ownership.mode, owner: ownership.owner });
       await restartSidecarIfRunning(ctx);
     },
@@ -70,6 +92,9 @@ const credentialFault = ({
       if (await runningInit(ctx)) {
         if ((await readVmFile(ctx, record.file)) === record.injected) {
           await writeVmFile(ctx, record.file, record.original, { mode: record.mode, owner: record.owner });
+          for (const r of record.removed ?? []) {
+            if ((await readVmFile(ctx, r.file)) === undefined) await writeVmFile(ctx, r.file, r.content, { mode: r.mode, owner: r.owner });
+          }
           await restartSidecarIfRunning(ctx);
         }
       }
@@ -106,6 +131,7 @@ export const tokenExpiredFault: LabFault = credentialFault({
   description: "o istio-token copiado para a VM expirou antes do primeiro início do sidecar (gerado há mais de --tokenDuration, 1 h por padrão)",
   symptom: "o sidecar não obtém o certificado: `Unauthenticated`/`request authenticate failure` no istio.log e `service account token has expired` no istiod",
   file: VM_TOKEN_PATH,
+  setAside: ["/etc/certs/cert-chain.pem", "/etc/certs/key.pem"],
   missing: `o arquivo ${VM_TOKEN_PATH} não existe na VM: copie o istio-token (passo "Instalando o token") antes de aplicar a falha token-expired`,
   bad: expiredToken,
 });
@@ -114,7 +140,7 @@ export const tokenExpiredFault: LabFault = credentialFault({
 export const rootCertMismatchFault: LabFault = credentialFault({
   name: "root-cert-mismatch",
   description: "o root-cert.pem da VM é de outra CA (por exemplo, de uma instalação anterior do Istio)",
-  symptom: "o agente não confia no istiod: `x509: certificate signed by unknown authority` no istio.log, sem certificado nem configuração",
+  symptom: "o agente não confia no istiod: `x509: certificate signed by unknown authority` ao pedir o certificado e `failed to connect to upstream …: context deadline exceeded` no xDS; Envoy nunca fica pronto",
   file: VM_ROOT_CERT_PATH,
   missing: `o arquivo ${VM_ROOT_CERT_PATH} não existe na VM: copie o root-cert.pem (passo "Instalando o certificado root") antes de aplicar a falha root-cert-mismatch`,
   bad: () => otherRootCertificate(),

@@ -1,8 +1,7 @@
 // docker-dnat-bypass: pegasus-pay runs as the course runs it, published with `-p 8000:8000`. Docker's nat PREROUTING
 // jump to DOCKER comes before the ISTIO_INBOUND jump istio-start.sh appends, so its DNAT sends the mesh's mTLS straight
-// to the plaintext app and pods get `… TLS error: …WRONG_VERSION_NUMBER` (istio-vm-facts §4). As a fault it puts that
-// state back after the fix (`--network host`); it is active whenever pegasus-pay is published (the course's own state
-// counts), and `fault clear` restores what ran before the fault, or applies the fix when the state was the course's.
+// to the plaintext app and pods get `upstream connect error or disconnect/reset before headers. …` (istio-vm-facts §4).
+// As a fault it puts that state back after the fix (`--network host`); `fault clear` restores what ran before.
 import type { LabContext } from "../../cli/context.js";
 import type { LabFault } from "../../faults/fault.js";
 import { runInVm } from "../../vm/exec.js";
@@ -57,17 +56,18 @@ export const dockerDnatBypassFault: LabFault = {
   description: "o pegasus-pay roda publicado com `docker run -p 8000:8000` (como no curso): o DNAT do Docker vem antes da captura do Istio",
   symptom: "com mTLS, chamadas do cluster para a VM falham com `upstream connect error … TLS error: …WRONG_VERSION_NUMBER`",
   async apply(ctx) {
+    if (await recall(ctx, "docker-dnat-bypass")) return;
     const before = await pegasusMode(ctx);
-    if (before === "published") return;
     await remember(ctx, "docker-dnat-bypass", { before });
-    await runPegasus(ctx, "published");
+    if (before !== "published") await runPegasus(ctx, "published");
   },
   async clear(ctx) {
     const record = await recall<{ before: PegasusMode }>(ctx, "docker-dnat-bypass");
-    if ((await runningInit(ctx)) && (await pegasusMode(ctx)) === "published") await runPegasus(ctx, record?.before ?? "host-network");
+    if (record && (await runningInit(ctx)) && (await pegasusMode(ctx)) === "published" && record.before !== "published") await runPegasus(ctx, record.before);
     await forget(ctx, "docker-dnat-bypass");
   },
   async isActive(ctx) {
-    return (await runningInit(ctx)) !== undefined && (await pegasusMode(ctx)) === "published";
+    if (!(await recall(ctx, "docker-dnat-bypass")) || !(await runningInit(ctx))) return false;
+    return (await pegasusMode(ctx)) === "published";
   },
 };

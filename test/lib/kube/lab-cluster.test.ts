@@ -140,3 +140,24 @@ test.serial("a namespaced Istio type the cluster does not serve yet is named as 
   });
   t.true(result.ok, "WorkloadGroup is served (installed by an earlier test): the error above was specific to WorkloadEntry");
 });
+
+test.serial("Istio reinstalled with other API versions: kubectl's stale discovery cache is refreshed and the command repeated once", async (t) => {
+  const { session: s, events } = session();
+  const kubectl = new Kubectl({ session: s });
+  const client = new KubeClient({ session: s });
+  const entries = (versions: string[]) => crd({ group: "networking.istio.io", kind: "WorkloadEntry", plural: "workloadentries", versions });
+  await kubectl.apply({ manifest: entries(["v1"]) });
+  await client.waitForCondition({ object: "crd/workloadentries.networking.istio.io", condition: "Established", timeoutMs: 60_000 });
+  t.true((await kubectl.get({ resource: "workloadentries", allNamespaces: true })).ok, "kubectl cached v1 for workloadentries");
+  // As `istioctl uninstall` of 1.30 and install of 1.8 do: the same CRD now serves only v1alpha3/v1beta1.
+  await kubectl.delete({ resource: "crd", name: "workloadentries.networking.istio.io" });
+  await client.waitForDeletion({ object: "crd/workloadentries.networking.istio.io", timeoutMs: 60_000 });
+  await kubectl.apply({ manifest: entries(["v1alpha3", "v1beta1"]) });
+  await client.waitForCondition({ object: "crd/workloadentries.networking.istio.io", condition: "Established", timeoutMs: 60_000 });
+
+  const listed = await kubectl.get({ resource: "workloadentries", allNamespaces: true });
+  t.true(listed.ok, listed.stderr);
+  const displays = events.ofKind("command").map((c) => c.display);
+  t.deepEqual(displays.slice(-3), ["kubectl get workloadentries -A", "kubectl api-resources -o name", "kubectl get workloadentries -A"]);
+  t.regex(events.ofKind("note").at(-1)!.text, /descoberta de APIs em cache/);
+});

@@ -204,23 +204,28 @@ spec:
   resolution: DNS
 `;
 
-/** The whole setup up to a running sidecar with pegasus-pay published (for the fault tests): returns the student. */
-export const onboardVm = async (s: Student): Promise<void> => {
-  const must = (what: string, r: Ran) => {
-    if (r.exitCode !== 0) throw new Error(`${what} failed (exit ${r.exitCode}): ${r.stderr || r.stdout}`);
-  };
+/** Fails with the command's output when it did not succeed. */
+const must = (what: string, r: Ran): void => {
+  if (r.exitCode !== 0) throw new Error(`${what} failed (exit ${r.exitCode}): ${r.stderr || r.stdout}`);
+};
+
+/** The whole setup up to an installed but never started sidecar, pegasus-pay published and its Service applied. */
+export const prepareVm = async (s: Student): Promise<void> => {
   must("istioctl install", await installIstio(s));
   must("east-west gateway", (await s.eastWestGateway()).install);
   must("expose istiod", await exposeIstiod(s));
   await eastWestAddress(s);
   must("payment", await deployPayment(s));
   for (const r of await prepareNamespace(s)) must("namespace", r);
-  const files = await generateVmFiles(s);
-  must("entry configure", files.configure);
+  must("entry configure", (await generateVmFiles(s)).configure);
   must("scp", await s.scpToVm(vmFilesDir(s)));
   for (const { command, ran } of await runOnVm(s, VM_INSTALL_COMMANDS(s))) must(command, ran);
   must("pegasus-pay", await runPegasus(s, "published"));
-  const started = await startSidecar(s);
-  if (started.ready.stdout !== "200") throw new Error(`the sidecar did not become ready:\n${started.log.stdout}`);
   must("Service pegasus-pay", await s.kubectl(["-n", CHAPTER.vmNamespace, "apply", "-f", "-"], PEGASUS_SERVICE_YAML));
+};
+
+/** Restarts the sidecar and waits until it is ready again (after a fault is cleared). */
+export const restartUntilReady = async (s: Student): Promise<Ran> => {
+  must("systemctl restart istio", await s.ssh("sudo systemctl restart istio"));
+  return s.vmEventually("curl -s -o /dev/null -w '%{http_code}' localhost:15021/healthz/ready", /^200$/);
 };

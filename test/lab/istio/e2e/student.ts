@@ -50,7 +50,8 @@ export class Student {
 
   /** `kubectl …` */
   kubectl(args: readonly string[], input?: string): Promise<Ran> {
-    return runProcess([path.join(this.ctx.paths.toolsBin, "kubectl"), "--kubeconfig", this.ctx.paths.kubeconfig, ...args], { ...(input !== undefined ? { input } : {}), timeoutMs: 300_000 });
+    // The student's own discovery cache: a flow after `lab reset` meets a new cluster at the same address.
+    return runProcess([path.join(this.ctx.paths.toolsBin, "kubectl"), "--kubeconfig", this.ctx.paths.kubeconfig, "--cache-dir", path.join(this.workDir, ".kube-cache"), ...args], { ...(input !== undefined ? { input } : {}), timeoutMs: 300_000 });
   }
 
   /** `istio-<version>/bin/istioctl …` */
