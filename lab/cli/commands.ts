@@ -29,11 +29,16 @@ export const down = async (ctx: LabContext): Promise<CommandResult> => {
   const removed: string[] = [];
   for (const fault of LAB_FAULTS) {
     if (await fault.isActive(ctx).catch(() => false)) {
+      ctx.progress(`removendo a falha ${fault.name}…`);
       await fault.clear(ctx);
       removed.push(`falha ${fault.name}`);
     }
   }
-  for (const part of [...LAB_PARTS].reverse()) removed.push(...(await part.down(ctx)));
+  for (const part of [...LAB_PARTS].reverse()) {
+    ctx.progress(`parando ${part.name}…`);
+    removed.push(...(await part.down(ctx)));
+  }
+  ctx.progress("procurando restos da instância (namespaces, interfaces, montagens, processos)…");
   removed.push(...(await sweepInstance(ctx)));
   const left = [...(await instanceLeftovers(ctx))];
   for (const part of LAB_PARTS) left.push(...(await part.leftovers(ctx)));

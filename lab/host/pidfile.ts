@@ -41,7 +41,10 @@ export const recordProcess = async (runDir: string, name: string, pid: number): 
 /** Reads the record named `name`, or undefined. */
 export const readProcessRecord = async (runDir: string, name: string): Promise<ProcessRecord | undefined> => {
   try {
-    return JSON.parse(await readFile(recordPath(runDir, name), "utf8")) as ProcessRecord;
+    const record = JSON.parse(await readFile(recordPath(runDir, name), "utf8")) as Partial<ProcessRecord> | null;
+    // run/ also holds plain pid files of other writers (the cluster daemon's cluster.pid): only full records count.
+    if (typeof record !== "object" || record === null || typeof record.pid !== "number" || typeof record.startTime !== "string") return undefined;
+    return { name: typeof record.name === "string" ? record.name : name, pid: record.pid, startTime: record.startTime };
   } catch {
     return undefined;
   }
@@ -62,8 +65,10 @@ export const listProcessRecords = async (runDir: string): Promise<ProcessRecord[
 };
 
 /** True when the recorded process is still the same running process. */
-export const isAlive = async (record: ProcessRecord): Promise<boolean> =>
-  (await processStartTime(record.pid)) === record.startTime;
+export const isAlive = async (record: ProcessRecord): Promise<boolean> => {
+  const started = await processStartTime(record.pid);
+  return started !== undefined && started === record.startTime;
+};
 
 /** Deletes the record file. */
 export const forgetProcess = async (runDir: string, name: string): Promise<void> => {
