@@ -20,7 +20,15 @@ export interface Snapshot {
 }
 
 const STATE_KEY = "snapshotBeforeChapter";
-const ISTIO_KINDS = ["workloadentries", "workloadgroups", "serviceentries", "peerauthentications", "gateways", "virtualservices", "destinationrules"];
+const ISTIO_TYPES = [
+  "workloadentries.networking.istio.io",
+  "workloadgroups.networking.istio.io",
+  "serviceentries.networking.istio.io",
+  "peerauthentications.security.istio.io",
+  "gateways.networking.istio.io",
+  "virtualservices.networking.istio.io",
+  "destinationrules.networking.istio.io",
+];
 
 /** The chapter's cleanup for one session. */
 export class Cleanup {
@@ -55,7 +63,7 @@ export class Cleanup {
       ...(await items("services")),
       ...(await items("serviceaccounts")).filter((s) => !s.endsWith("/default")),
     ];
-    for (const kind of ISTIO_KINDS) cluster.push(...(await items(`${kind}.networking.istio.io`)).concat(await items(`${kind}.security.istio.io`)).filter(Boolean));
+    for (const type of ISTIO_TYPES) cluster.push(...(await items(type)));
     const istiod = await kubectl.get({ resource: "deployment", name: "istiod", namespace: "istio-system", output: "json", nothrow: true, quiet: true });
     if (istiod.ok) {
       const env = (JSON.parse(istiod.stdout).spec.template.spec.containers as Array<{ env?: Array<{ name: string; value?: string }> }>).flatMap((c) => c.env ?? []);
@@ -113,6 +121,8 @@ export class Cleanup {
     await vm.sudo({ argv: ["systemctl", "disable", "istio"], nothrow: true });
     await vm.sudo({ argv: ["dpkg", "-r", "istio-sidecar"], nothrow: true });
     await vm.ssh({ argv: ["dpkg", "-s", "istio-sidecar"], nothrow: true });
+    // `dpkg -r` keeps the package's configuration files (state "deinstall ok config-files"): purge them too.
+    await vm.sudo({ argv: ["dpkg", "--purge", "istio-sidecar"], nothrow: true });
     // What the package leaves behind (user, rules up to 1.9, files the chapter copied, the hosts line, the container).
     await vm.sudo({ argv: ["sh", "-c", "id istio-proxy >/dev/null 2>&1 && userdel istio-proxy || true"], nothrow: true });
     await vm.sudo({
@@ -125,9 +135,8 @@ export class Cleanup {
     // The cluster.
     await kubectl.delete({ resource: "namespace", name: p.VM_NAMESPACE, wait: true, timeoutMs: 300_000 });
     await kubectl.delete({ file: course.sleepSample() });
-    await kubectl.delete({ resource: "gateways.networking.istio.io", name: "istiod-gateway", namespace: "istio-system" });
-    await kubectl.delete({ resource: "virtualservices.networking.istio.io", name: "istiod-vs", namespace: "istio-system" });
-    await kubectl.delete({ resource: "destinationrules.networking.istio.io", name: "istiod", namespace: "istio-system" });
+    // What expose-istiod.yaml made (its names differ between releases: 1.8 also has a DestinationRule istiod-dr).
+    await istioctl.unexposeIstiod();
     for (const resource of ["deployment", "service", "serviceaccount", "horizontalpodautoscaler", "poddisruptionbudget"]) {
       await kubectl.delete({ resource, name: "istio-eastwestgateway", namespace: "istio-system", nothrow: true });
     }
@@ -155,7 +164,8 @@ export class Cleanup {
         ];
         return { ok: lines.length === 0, expected: `o mesmo estado de ${before.takenAt} (${before.cluster.length} fatos do cluster, ${before.vm.length} da VM)`, received: lines.length ? lines.join("\n") : "igual", data: { before, now } };
       },
-      retry: { timeoutMs: 120_000, intervalMs: 5_000 },
+      // The namespace's deletion was waited for: what still differs after 30 s will not go away by itself.
+      retry: { timeoutMs: 30_000, intervalMs: 3_000 },
     });
   }
 }

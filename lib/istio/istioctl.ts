@@ -213,6 +213,12 @@ export class Istioctl {
     return this.kubectl.apply({ file, ...(this.release.exposeIstiodNeedsNamespace() ? { namespace: "istio-system" } : {}), ...options });
   }
 
+  /** `kubectl delete -f samples/multicluster/expose-istiod.yaml`: removes exactly what exposeIstiod applied. */
+  async unexposeIstiod(options: IstioctlCallOptions = {}): Promise<CommandResult> {
+    const file = this.session.mode === "plan" ? this.release.path(RELEASE_FILES.exposeIstiod) : this.release.require(RELEASE_FILES.exposeIstiod);
+    return this.kubectl.delete({ file, ...(this.release.exposeIstiodNeedsNamespace() ? { namespace: "istio-system" } : {}), ...options });
+  }
+
   /** `istioctl x workload group create … > workloadgroup.yaml`: writes the file and returns its YAML. */
   async workloadGroupCreate(options: WorkloadGroupCreateOptions = {}): Promise<WorkloadGroupCreated> {
     const p = this.session.params;

@@ -4,6 +4,7 @@ import path from "node:path";
 import type { CheckEvent, CommandEvent, EndEvent, RunbookEvent } from "../run/events.js";
 import { KernelClient, type ExecuteOutcome } from "./kernel/client.js";
 import { findKernelSpec } from "./kernel/kernelspec.js";
+import { projectRoot } from "../project.js";
 import { EventDeduper, checksOf, eventsOfData, eventsOfOutputs } from "./events-in-outputs.js";
 import { cellSource, newCellId, readNotebook, sectionsOf, toSourceLines, type Notebook, type NotebookCell } from "./notebook-file.js";
 
@@ -55,6 +56,8 @@ export interface ExecuteNotebookOptions {
   /** After each passing cell, restart the kernel and run the same cell again: proves every cell is safe to run twice
    * and after a kernel restart (state and parameters reloaded). */
   rerunAfterRestart?: boolean;
+  /** Called before each code cell runs (e.g. to inject a lab fault at the step that should meet it). */
+  beforeCell?: (cell: { notebook: string; index: number; id: string; section: string; title: string; source: string }) => Promise<void>;
 }
 
 /** The executed notebook and per-cell results. */
@@ -95,7 +98,7 @@ export const executeNotebook = async (options: ExecuteNotebookOptions): Promise<
   const codeCells = nb.cells.map((c, i) => [c, i] as const).filter(([c]) => c.cell_type === "code");
   options.onProgress?.({ kind: "notebook-start", notebook: name, cells: codeCells.length });
 
-  const startKernel = () => KernelClient.start({ spec: findKernelSpec(options.kernel ?? "tslab"), cwd: path.dirname(path.resolve(options.file)), env: options.env ?? {} });
+  const startKernel = () => KernelClient.start({ spec: findKernelSpec(options.kernel ?? "tslab", process.env, path.join(projectRoot(), "node_modules", ".bin", "tslab")), cwd: path.dirname(path.resolve(options.file)), env: options.env ?? {} });
   let kernel = await startKernel();
   const results: CellResult[] = [];
   let stopped = false;
@@ -109,6 +112,7 @@ export const executeNotebook = async (options: ExecuteNotebookOptions): Promise<
         cell.execution_count = null;
         continue;
       }
+      await options.beforeCell?.({ ...base, source });
       options.onProgress?.({ kind: "cell-start", ...base });
       const runCell = async (): Promise<{ outcome: ExecuteOutcome; status: CellStatus; events: RunbookEvent[] }> => {
         const deduper = new EventDeduper();

@@ -22,11 +22,19 @@ export const kernelSearchPath = (env: NodeJS.ProcessEnv = process.env): string[]
   "/usr/share/jupyter/kernels",
 ];
 
-/** Reads kernel spec `name`; throws a Portuguese error naming how to register it. */
-export const findKernelSpec = (name: string, env: NodeJS.ProcessEnv = process.env): KernelSpec => {
+/**
+ * Reads kernel spec `name`; throws a Portuguese error naming how to register it. A tslab spec runs `localTslab` when
+ * given and present: the spec is global and names the checkout that registered it last, while the main run must use
+ * the kernel of the checkout whose library it runs.
+ */
+export const findKernelSpec = (name: string, env: NodeJS.ProcessEnv = process.env, localTslab?: string): KernelSpec => {
   for (const dir of kernelSearchPath(env)) {
     const file = path.join(dir, name, "kernel.json");
-    if (existsSync(file)) return { ...(JSON.parse(readFileSync(file, "utf8")) as Omit<KernelSpec, "dir">), dir: path.dirname(file) };
+    if (!existsSync(file)) continue;
+    const spec: KernelSpec = { ...(JSON.parse(readFileSync(file, "utf8")) as Omit<KernelSpec, "dir">), dir: path.dirname(file) };
+    const [program, ...rest] = spec.argv;
+    if (localTslab && program && path.basename(program) === "tslab" && existsSync(localTslab)) return { ...spec, argv: [localTslab, ...rest] };
+    return spec;
   }
   throw new Error(`kernel Jupyter "${name}" não encontrado em ${kernelSearchPath(env).join(", ")}. Registre-o com .ci/setup (ou: npx tslab install --python=/usr/bin/python3)`);
 };
