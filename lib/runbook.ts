@@ -1,5 +1,7 @@
 // The entry point a notebook cell calls: `const rb = runbook("Seção")` returns the runbook for this kernel, rebuilt
 // from the parameters and the persisted run state, so that every cell works on its own and after a kernel restart.
+import { contextFromParams } from "./diagnose/context.js";
+import { diagnose } from "./diagnose/diagnose.js";
 import { check, type CheckOptions, type CheckResult } from "./check/check.js";
 import { watchCheck, type WatchCheckOptions } from "./check/watch.js";
 import { Cleanup } from "./course/cleanup.js";
@@ -148,7 +150,13 @@ export const runbook = (options: RunbookOptions | string = {}): Runbook => {
   const mode: SessionMode = opts.mode ?? (process.env["RUNBOOK_MODE"] === "plan" ? "plan" : "run");
   const key = JSON.stringify([loaded.values, mode, state.file]);
   if (!current || key !== currentKey) {
-    const session = new Session({ params: loaded, mode, state, sink: inTslabKernel() ? new NotebookSink() : new ConsoleSink() });
+    const session = new Session({
+      params: loaded,
+      mode,
+      state,
+      sink: inTslabKernel() ? new NotebookSink() : new ConsoleSink(),
+      diagnoseFailure: (result) => diagnose({ result, context: contextFromParams(loaded.values) }),
+    });
     current = new Runbook(session);
     currentKey = key;
   }

@@ -93,7 +93,7 @@ export const check = async <T>(session: Session, options: CheckOptions<T>): Prom
     policy,
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
     attempt: async (info) => {
-      const attempt = await attemptOnce(options, expectation, info);
+      const attempt = await session.probe(() => attemptOnce(options, expectation, info));
       return { ok: attempt.verdict.ok, value: attempt };
     },
   });

@@ -141,7 +141,10 @@ export class Kubectl {
   async run(options: KubectlRunOptions): Promise<CommandResult> {
     const first = await this.#runOnce({ ...options, nothrow: true });
     if (first.ok || first.planned || !STALE_DISCOVERY.test(first.stderr)) {
-      if (!first.ok && !options.nothrow) throw first;
+      if (!first.ok && !options.nothrow) {
+        this.session.reportFailure(first);
+        throw first;
+      }
       return first;
     }
     this.session.note("o kubectl usou uma descoberta de APIs em cache que não vale mais para este cluster (404 para o tipo inteiro); atualizando com `kubectl api-resources` e repetindo o comando", "warn");

@@ -5,7 +5,7 @@ import { Masker } from "../redact/masker.js";
 import type { LoadedParams } from "../params/load.js";
 import type { RunbookParams } from "../params/schema.js";
 import { RunState } from "../params/state.js";
-import { EventLog, newEventId, type CommandTarget, type EventSink, type NoteEvent, type RunbookEvent } from "./events.js";
+import { EventLog, newEventId, type CommandTarget, type Diagnosis, type EventSink, type NoteEvent, type RunbookEvent } from "./events.js";
 import { localExecutor, type Executor } from "./executor.js";
 import { quoteArgv } from "./quote.js";
 import { CommandResult } from "./result.js";
@@ -51,6 +51,8 @@ export interface SessionOptions {
   executor?: Executor;
   state?: RunState;
   defaultTimeoutMs?: number;
+  /** Causes and fixes for a failed command (the runbook passes the diagnosis engine; default: none). */
+  diagnoseFailure?: (result: CommandResult) => Diagnosis[];
 }
 
 const MAX_RECORDED_OUTPUT = 256 * 1024;
@@ -68,6 +70,8 @@ export class Session {
   #sink: EventSink;
   readonly #executor: Executor;
   readonly #defaultTimeoutMs: number;
+  readonly #diagnoseFailure: ((result: CommandResult) => Diagnosis[]) | undefined;
+  #probing = 0;
 
   constructor(options: SessionOptions) {
     this.loaded = options.params;
@@ -78,6 +82,41 @@ export class Session {
     this.#executor = options.executor ?? localExecutor;
     this.state = options.state ?? new RunState();
     this.#defaultTimeoutMs = options.defaultTimeoutMs ?? 60_000;
+    this.#diagnoseFailure = options.diagnoseFailure;
+  }
+
+  /** Runs a check's probe: a command failing inside it is a failed attempt of the check, not a failed step. */
+  async probe<T>(fn: () => Promise<T>): Promise<T> {
+    this.#probing++;
+    try {
+      return await fn();
+    } finally {
+      this.#probing--;
+    }
+  }
+
+  /**
+   * Reports a command that failed the step (it is about to be thrown): a failed check naming the command, its exit
+   * code and the end of its output, with the diagnoses of its output — so a failed step reads like a failed check.
+   * Nothing is reported inside a check's probe (the check reports its own verdict).
+   */
+  reportFailure(result: CommandResult): void {
+    if (result.ok || result.planned || this.#probing > 0) return;
+    const tail = (result.stderr.trim() || result.stdout.trim()).split("\n").slice(-8).join("\n");
+    const command = result.command.split("\n")[0]!;
+    this.emit({
+      kind: "check",
+      id: newEventId("k"),
+      at: new Date().toISOString(),
+      ...(result.step !== undefined ? { step: result.step } : {}),
+      title: `O comando ${command.length > 120 ? `${command.slice(0, 117)}…` : command} terminou sem sucesso`,
+      status: "fail",
+      expected: "código de saída 0",
+      received: `${result.timedOut ? "tempo esgotado" : result.exitCode === null ? `interrompido (${result.signal ?? "sinal"})` : `código ${result.exitCode}`}${tail ? `\n${tail}` : ""}`,
+      attempts: 1,
+      durationMs: result.durationMs,
+      diagnoses: this.#diagnoseFailure?.(result) ?? [],
+    });
   }
 
   /** Replaces where events go (the notebook display, the console…). The session's own log always records. */
@@ -168,7 +207,10 @@ export class Session {
       ok: result.ok,
       planned: false,
     });
-    if (!result.ok && !options.nothrow) throw result;
+    if (!result.ok && !options.nothrow) {
+      this.reportFailure(result);
+      throw result;
+    }
     return result;
   }
 

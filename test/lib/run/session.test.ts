@@ -135,3 +135,23 @@ test("quiet commands still record command and end but no output events", async (
   t.is(r.stdout, "hidden\n");
   t.deepEqual(events.events.map((e) => e.kind), ["command", "end"]);
 });
+
+test("a command that fails the step is reported as a failed check with its exit code, output tail and diagnoses", async (t) => {
+  const { session, events } = testSession({
+    diagnoseFailure: (result) => (/Connection refused/.test(result.stderr) ? [{ id: "ssh-sem-conexao", cause: "o sshd não escuta", fix: "inicie o ssh" }] : []),
+  });
+  await t.throwsAsync(session.run({ argv: ["sh", "-c", "echo 'ssh: connect to host 198.18.0.10 port 22: Connection refused' >&2; exit 255"] }));
+  const [failed] = events.ofKind("check");
+  t.is(failed?.status, "fail");
+  t.regex(failed!.title, /^O comando sh -c .* terminou sem sucesso$/);
+  t.is(failed!.expected, "código de saída 0");
+  t.is(failed!.received, "código 255\nssh: connect to host 198.18.0.10 port 22: Connection refused");
+  t.deepEqual(failed!.diagnoses.map((d) => d.id), ["ssh-sem-conexao"]);
+});
+
+test("a failure inside a check's probe, or with nothrow, is not reported as a failed step", async (t) => {
+  const { session, events } = testSession();
+  await session.run({ argv: ["false"], nothrow: true });
+  await t.throwsAsync(session.probe(() => session.run({ argv: ["false"] })));
+  t.deepEqual(events.ofKind("check"), []);
+});
