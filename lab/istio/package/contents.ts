@@ -1,12 +1,11 @@
 // What the package installs, as a list of files with their content and mode: what the real istio-sidecar.deb installs
 // (tools/packaging/packaging.mk's SIDECAR_FILES plus fpm's changelog) with the lab's launchers in place of the
-// binaries, and the lab's programs under /usr/local/lib/istio-lab.
-import { readFile } from "node:fs/promises";
-import path from "node:path";
-import { projectRoot } from "../../paths.js";
+// binaries, the lab's own scripts and conffiles, and the lab's programs under /usr/local/lib/istio-lab.
+import { envoyBootstrapTemplate } from "./bootstrap-template.js";
 import { changelogGz, PACKAGE_NAME } from "./control.js";
 import type { SidecarPackageFacts } from "./facts.js";
 import { envoyLauncher, LAB_PROGRAM_DIR, pilotAgentLauncher, type LauncherTargets } from "./launchers.js";
+import { sidecarEnv } from "./sidecar-env.js";
 import { istioStartScript } from "./start-script.js";
 import { istioServiceUnit } from "./unit.js";
 
@@ -23,20 +22,16 @@ export interface PackagePrograms {
   targets: LauncherTargets;
 }
 
-/** Folder of the verbatim upstream files (sidecar.env, envoy_bootstrap_tmpl.json) of a release. */
-export const upstreamDir = (version: string): string => path.join(projectRoot(), "lab", "istio", "package", "upstream", version);
-
 /** Every file of a release's package, sorted by path. */
 export const packageFiles = async (f: SidecarPackageFacts, programs: PackagePrograms): Promise<PackageFile[]> => {
   const text = (content: string) => Buffer.from(content, "utf8");
-  const upstream = upstreamDir(f.version);
   const files: PackageFile[] = [
     { path: "/usr/local/bin/envoy", content: text(envoyLauncher(f, programs.targets)), mode: 0o755 },
     { path: "/usr/local/bin/pilot-agent", content: text(pilotAgentLauncher(f, programs.targets)), mode: 0o755 },
     { path: "/usr/local/bin/istio-start.sh", content: text(istioStartScript(f)), mode: 0o755 },
     { path: "/lib/systemd/system/istio.service", content: text(istioServiceUnit(f)), mode: 0o644 },
-    { path: "/var/lib/istio/envoy/sidecar.env", content: await readFile(path.join(upstream, "sidecar.env")), mode: 0o644 },
-    { path: "/var/lib/istio/envoy/envoy_bootstrap_tmpl.json", content: await readFile(path.join(upstream, "envoy_bootstrap_tmpl.json")), mode: 0o644 },
+    { path: "/var/lib/istio/envoy/sidecar.env", content: text(sidecarEnv(f)), mode: 0o644 },
+    { path: "/var/lib/istio/envoy/envoy_bootstrap_tmpl.json", content: text(envoyBootstrapTemplate(f)), mode: 0o644 },
     { path: `/usr/share/doc/${PACKAGE_NAME}/changelog.gz`, content: changelogGz(f), mode: 0o644 },
     ...programs.files.map((p) => ({ path: `${LAB_PROGRAM_DIR}/${p.name}`, content: p.content, mode: p.mode ?? 0o644 })),
   ];

@@ -30,6 +30,9 @@ export interface SidecarPackageFacts {
   readonly appendLogs: boolean;
   /** The agent runs through `sudo -E -u istio-proxy -s /bin/bash -c …` (1.12+) instead of `su -s /bin/bash -c … istio-proxy`. */
   readonly execWithSudo: boolean;
+  /** The agent is started with the start script's soft open-files limit (`ulimit -n`), which su/sudo would otherwise
+   * reset (1.11–1.21). */
+  readonly carriesFileLimit: boolean;
   /** The script reads ISTIO_PILOT_PORT only when set and builds PROXY_CONFIG without a discoveryAddress by default
    * (1.12+, #35290: CA_ADDR > PILOT_ADDRESS > ISTIO_PILOT_PORT). */
   readonly customPilotAddress: boolean;
@@ -73,6 +76,7 @@ export const sidecarPackageFacts = (version: string, releaseDate?: Date): Sideca
     relativePaths: ge(14),
     appendLogs: ge(13),
     execWithSudo: ge(12),
+    carriesFileLimit: ge(11) && !ge(22),
     customPilotAddress: ge(12),
     cleanupInvocation: ge(24) ? "cleanup-only" : "istio-clean-iptables",
     releaseDate: new Date(date),

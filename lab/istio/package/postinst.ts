@@ -1,75 +1,62 @@
-// The maintainer script the package runs after unpacking (tools/packaging/postinst.sh, fpm --after-install): the
-// istio-proxy system user (home /var/lib/istio), the /etc/istio → /var/lib/istio symlink, the working folders, an empty
-// config/mesh, ownership, and mode 2755 on envoy and pilot-agent. Generated per version; for 1.8.1 and 1.30.0 it is the
-// release's file byte for byte (Apache-2.0, Copyright 2017, 2018 Istio Authors).
+// DEBIAN/postinst of the lab's istio-sidecar.deb, written for the lab. It has the effects of the release's maintainer
+// script (fpm --after-install) and runs the same commands, so dpkg prints the same lines on the VM (adduser's
+// messages and warnings, chown's warning about the `user.group` form): the istio-proxy system user and group with home
+// /var/lib/istio, /etc/istio linked to /var/lib/istio when nothing is there yet, the sidecar's working folders and an
+// empty config/mesh owned by istio-proxy, and mode 2755 on /usr/local/bin/envoy and pilot-agent.
 import type { SidecarPackageFacts } from "./facts.js";
 
-/** How the user is created: by distribution (≤ 1.11: CentOS/RedHat → useradd, else adduser) or by tool (1.12+). */
-const createUser = (f: SidecarPackageFacts): string =>
-  f.postinstPrefersUseradd
-    ? `    if command -v useradd >/dev/null; then
-        groupadd --system istio-proxy
-        useradd --system --gid istio-proxy --home-dir /var/lib/istio istio-proxy
-    else
-        addgroup --system istio-proxy
-        adduser --system --group --home /var/lib/istio istio-proxy
-    fi`
-    : `    if  find /etc/*release | grep -Eiq 'centos|redhat'; then
-        groupadd --system istio-proxy
-        useradd --system --gid istio-proxy --home-dir /var/lib/istio istio-proxy
-    else
-        addgroup --system istio-proxy
-        adduser --system --group --home /var/lib/istio istio-proxy
-    fi`;
+const USER = "istio-proxy";
+const HOME = "/var/lib/istio";
+/** chown's owner argument, in the `user.group` form the release uses (coreutils warns about it, then accepts it). */
+const OWNER = `${USER}.${USER}`;
+
+/** Folders the agent writes to. */
+const WORK_DIRS = [`${HOME}/envoy`, `${HOME}/proxy`, `${HOME}/config`, "/var/log/istio"];
+const MESH_FILE = `${HOME}/config/mesh`;
+const BINARIES = ["/usr/local/bin/envoy", "/usr/local/bin/pilot-agent"];
+
+/** The commands that create the user: shadow's tools (RedHat family, or 1.12+ wherever useradd exists) or Debian's. */
+const shadowTools = [`groupadd --system ${USER}`, `useradd --system --gid ${USER} --home-dir ${HOME} ${USER}`];
+const debianTools = [`addgroup --system ${USER}`, `adduser --system --group --home ${HOME} ${USER}`];
+
+/** Which tools a release picks: 1.12+ asks whether useradd exists; older ones look for a CentOS/RedHat release file. */
+const toolTest = (f: SidecarPackageFacts): string =>
+  f.postinstPrefersUseradd ? "command -v useradd >/dev/null" : "ls -d /etc/*release 2>/dev/null | grep -Eiq 'centos|redhat'";
+
+const indent = (lines: readonly string[], by: string): string => lines.map((l) => by + l).join("\n");
 
 /** The postinst text for a release. */
 export const postinstScript = (f: SidecarPackageFacts): string => `#!/bin/bash
-#
-# Copyright 2017, 2018 Istio Authors. All Rights Reserved.
-#
-# Licensed under the Apache License, Version 2.0 (the "License");
-# you may not use this file except in compliance with the License.
-# You may obtain a copy of the License at
-#
-#    http://www.apache.org/licenses/LICENSE-2.0
-#
-# Unless required by applicable law or agreed to in writing, software
-# distributed under the License is distributed on an "AS IS" BASIS,
-# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-# See the License for the specific language governing permissions and
-# limitations under the License.
-#
-################################################################################
+# postinst of istio-sidecar ${f.version} (the offline lab's package; see lab/istio/package/postinst.ts).
+# dpkg runs it as root after unpacking; it is safe to run again (upgrade, reinstall).
 set -e
-
 umask 022
 
-if ! getent passwd istio-proxy >/dev/null; then
-${createUser(f)}
+# 1. The account the sidecar runs as. An existing one is kept as it is.
+if ! getent passwd ${USER} >/dev/null; then
+  if ${toolTest(f)}; then
+${indent(shadowTools, "    ")}
+  else
+${indent(debianTools, "    ")}
+  fi
 fi
 
+# 2. /etc/istio is the old name of ${HOME}. A file or folder already there (made by hand before the
+#    package) is left alone, and then no link is made.
 if [ ! -e /etc/istio ]; then
-   # Backward compat.
-   ln -s /var/lib/istio /etc/istio
+  ln -s ${HOME} /etc/istio
 fi
 
-mkdir -p /var/lib/istio/envoy
-mkdir -p /var/lib/istio/proxy
-mkdir -p /var/lib/istio/config
-mkdir -p /var/log/istio
+# 3. Where the agent keeps its bootstrap, proxy state, mesh config and logs; the mesh config starts empty.
+${WORK_DIRS.map((d) => `mkdir -p ${d}`).join("\n")}
+touch ${MESH_FILE}
 
-touch /var/lib/istio/config/mesh
-
+# 4. Certificates folder (PROV_CERT/OUTPUT_CERTS), then everything the agent writes, owned by ${USER}.
 mkdir -p /etc/certs
-chown istio-proxy.istio-proxy /etc/certs
+chown ${OWNER} /etc/certs
+chown ${OWNER} ${[...WORK_DIRS, MESH_FILE].join(" ")}
 
-chown istio-proxy.istio-proxy /var/lib/istio/envoy /var/lib/istio/config /var/log/istio /var/lib/istio/config/mesh /var/lib/istio/proxy
-chmod o+rx /usr/local/bin/{envoy,pilot-agent}
-
-# pilot-agent and envoy may run with effective uid 0 in order to run envoy with
-# CAP_NET_ADMIN, so any iptables rule matching on "-m owner --uid-owner
-# istio-proxy" will not match connections from those processes anymore.
-# Instead, rely on the process's effective gid being istio-proxy and create a
-# "-m owner --gid-owner istio-proxy" iptables rule in istio-iptables.
-chmod 2755 /usr/local/bin/{envoy,pilot-agent}
+# 5. envoy and pilot-agent: readable and runnable by all, with the set-group-id bit (mode 2755).
+chmod o+rx ${BINARIES.join(" ")}
+chmod 2755 ${BINARIES.join(" ")}
 `;
