@@ -212,7 +212,10 @@ export class CourseChecks {
         const rows = pods
           .filter((p) => apps.has(p.metadata?.labels?.app) && !p.metadata?.deletionTimestamp)
           .map((p) => {
-            const statuses = (p.status?.containerStatuses ?? []) as Obj[];
+            // Istio 1.29+ on Kubernetes 1.29+ injects istio-proxy as a native sidecar: an init container with
+            // restartPolicy Always, whose status is under initContainerStatuses (kubectl counts it in READY).
+            const sidecars = new Set(((p.spec?.initContainers ?? []) as Obj[]).filter((c) => c.restartPolicy === "Always").map((c) => c.name as string));
+            const statuses = [...((p.status?.containerStatuses ?? []) as Obj[]), ...((p.status?.initContainerStatuses ?? []) as Obj[]).filter((c) => sidecars.has(c.name))];
             return { name: p.metadata.name as string, ready: statuses.filter((c) => c.ready).length, total: statuses.length, proxy: statuses.some((c) => c.name === "istio-proxy") };
           });
         const bad = rows.filter((x) => x.ready !== 2 || x.total !== 2 || !x.proxy);

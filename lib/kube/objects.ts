@@ -114,10 +114,14 @@ export interface PodView {
 
 /** Reads a Pod. */
 export const podView = (pod: AnyObject): PodView => {
-  const spec = (pod.spec ?? {}) as { containers?: Array<{ name: string }>; nodeName?: string };
-  const status = (pod.status ?? {}) as { phase?: string; podIP?: string; containerStatuses?: Array<{ name: string; ready: boolean; restartCount?: number }> };
-  const containers = (spec.containers ?? []).map((c) => c.name);
-  const statuses = status.containerStatuses ?? [];
+  type Status = { name: string; ready: boolean; restartCount?: number };
+  const spec = (pod.spec ?? {}) as { containers?: Array<{ name: string }>; initContainers?: Array<{ name: string; restartPolicy?: string }>; nodeName?: string };
+  const status = (pod.status ?? {}) as { phase?: string; podIP?: string; containerStatuses?: Status[]; initContainerStatuses?: Status[] };
+  // Native sidecars (init containers with restartPolicy Always, as Istio 1.29+ injects istio-proxy) count like
+  // containers, as in kubectl's READY column.
+  const sidecars = (spec.initContainers ?? []).filter((c) => c.restartPolicy === "Always").map((c) => c.name);
+  const containers = [...sidecars, ...(spec.containers ?? []).map((c) => c.name)];
+  const statuses = [...(status.initContainerStatuses ?? []).filter((s) => sidecars.includes(s.name)), ...(status.containerStatuses ?? [])];
   const readyCount = statuses.filter((s) => s.ready).length;
   const readyCondition = conditionOf(pod, "Ready")?.status === "True";
   return {

@@ -1,6 +1,6 @@
 // Files on the VM: copy local files over (scp), create folders, install a copied file as root, append a line to a
 // root-owned file only if it is absent, read, tail and test files.
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { InputError } from "../errors.js";
 import type { CommandResult } from "../run/result.js";
@@ -22,7 +22,7 @@ const shownPath = (absolute: string): string => {
 };
 
 /** Expands the local sources (a folder → its regular files, sorted), checking that each exists. */
-export const localSources = ({ files }: { files: readonly string[] }): { sources: string[]; shown: string[] } => {
+export const localSources = ({ files, planned = false }: { files: readonly string[]; planned?: boolean }): { sources: string[]; shown: string[] } => {
   if (!Array.isArray(files) || files.length === 0) {
     throw new InputError("copyTo: nenhum arquivo para copiar", "passe em files os arquivos (ou a pasta) a enviar, por exemplo [WORK_DIR]");
   }
@@ -30,6 +30,12 @@ export const localSources = ({ files }: { files: readonly string[] }): { sources
   const shown: string[] = [];
   for (const file of files) {
     const absolute = path.resolve(file);
+    // A plan records the command as written: the files are made by earlier steps that did not run.
+    if (planned && !existsSync(absolute)) {
+      sources.push(absolute);
+      shown.push(shownPath(absolute));
+      continue;
+    }
     let stat;
     try {
       stat = statSync(absolute);
@@ -59,7 +65,7 @@ export const localSources = ({ files }: { files: readonly string[] }): { sources
 
 /** Copies local files to the VM (scp). */
 export const copyTo = async (shell: VmShell, { files, dest, timeoutMs }: CopyToOptions): Promise<CommandResult> => {
-  const { sources, shown } = localSources({ files });
+  const { sources, shown } = localSources({ files, planned: shell.session.mode === "plan" });
   const target = remotePath({ value: dest ?? `/home/${shell.session.params.VM_USER}`, what: "copyTo.dest" });
   return shell.scp({ sources, dest: target, displaySources: shown, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
 };

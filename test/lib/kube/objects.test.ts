@@ -54,6 +54,20 @@ test("pod view: READY column, restarts, terminating", (t) => {
   t.like(podView(pod), { readyText: "1/2", ready: false, restarts: 3, ip: "10.1.0.4", terminating: false, containers: ["payment", "istio-proxy"] });
 });
 
+test("pod view: a native sidecar (istio-proxy as an init container with restartPolicy Always, Istio 1.29+) counts in READY like kubectl", (t) => {
+  const pod = {
+    metadata: { name: "payment-1", namespace: "default" },
+    spec: { initContainers: [{ name: "istio-init" }, { name: "istio-proxy", restartPolicy: "Always" }], containers: [{ name: "payment" }] },
+    status: {
+      phase: "Running",
+      conditions: [{ type: "Ready", status: "True" }],
+      initContainerStatuses: [{ name: "istio-init", ready: false, restartCount: 0 }, { name: "istio-proxy", ready: true, restartCount: 1 }],
+      containerStatuses: [{ name: "payment", ready: true, restartCount: 0 }],
+    },
+  };
+  t.like(podView(pod), { readyText: "2/2", ready: true, restarts: 1, containers: ["istio-proxy", "payment"] });
+});
+
 test("pickPod prefers Running+Ready pods, never finished or terminating ones", (t) => {
   const mk = (name: string, phase: string, ready: boolean, extra: Record<string, unknown> = {}) => ({
     metadata: { name, ...extra },

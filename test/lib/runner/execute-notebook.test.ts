@@ -100,3 +100,21 @@ test("with rerunAfterRestart, a cell that is not safe to run twice is caught; a 
   t.like(result.cells[1]!.rerun, { status: "error" });
   t.regex(result.cells[1]!.error ?? "", /falhou ao rodar de novo, depois de reiniciar o kernel/);
 });
+
+test("runs only the cells of a range, calling beforeCell before each; the others stay unexecuted", async (t) => {
+  const { root, file } = tempProject();
+  const cell = (n: number) => `import { runbook } from "../lib";\nconst rb = runbook("S");\nawait rb.run({ argv: ["echo", "célula ${n}"] });`;
+  const nb = writeTestNotebook("01-range.ipynb", [
+    ["markdown", "# Faixa\n\n## S"],
+    ["code", cell(1)],
+    ["code", cell(2)],
+    ["code", cell(3)],
+  ]);
+  const seen: number[] = [];
+  const result = await executeNotebook({ file: nb, env: env(file, root), cellTimeoutMs: 60_000, fromCell: 2, untilCell: 3, beforeCell: async (c) => void seen.push(c.index) });
+  t.true(result.ok);
+  t.deepEqual(result.cells.map((c) => c.status), ["skipped", "passed", "skipped"]);
+  t.deepEqual(seen, [2]);
+  t.is(result.cells[1]!.commands[0]!.display, "echo 'célula 2'");
+  t.deepEqual(result.notebook.cells[1]!.outputs ?? [], []);
+});
