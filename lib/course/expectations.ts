@@ -547,7 +547,7 @@ export class CourseChecks {
       run: () => this.#pod(from).curl(url),
       expect: (r: CommandResult) => {
         const answer = parseCurl(r);
-        const ok = answer.status === 503 && /upstream connect error or disconnect\/reset before headers\. reset reason: connection failure/.test(answer.body);
+        const ok = answer.status === 503 && /upstream connect error or disconnect\/reset before headers\. (?:retried and the latest )?reset reason: (?:remote )?connection failure/.test(answer.body);
         return verdict(ok, "HTTP 503 com o erro de conexão do Envoy (a falha que o curso encontrou)", `HTTP ${answer.status ?? "?"}: ${answer.body.trim().slice(0, 300)}`);
       },
       retry: { timeoutMs: 60_000, intervalMs: 3_000 },

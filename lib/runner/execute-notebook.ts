@@ -56,11 +56,9 @@ export interface ExecuteNotebookOptions {
   /** After each passing cell, restart the kernel and run the same cell again: proves every cell is safe to run twice
    * and after a kernel restart (state and parameters reloaded). */
   rerunAfterRestart?: boolean;
-  /** Run only the code cells whose index (in the executed notebook, injected cell included) is ≥ fromCell and < untilCell; the others are left
-   * unexecuted, as when a student re-runs part of a notebook (every cell reloads its state). The injected parameters
-   * cell always runs. */
-  fromCell?: number;
-  untilCell?: number;
+  /** Which code cells run (default: all): the others are left unexecuted, as when a student re-runs part of a
+   * notebook (every cell reloads its state). The injected parameters cell always runs. */
+  select?: (cell: { index: number; section: string; title: string }) => boolean;
   /** Called before each code cell runs (e.g. to inject a lab fault at the step that should meet it). */
   beforeCell?: (cell: { notebook: string; index: number; id: string; section: string; title: string; source: string }) => Promise<void>;
 }
@@ -112,7 +110,7 @@ export const executeNotebook = async (options: ExecuteNotebookOptions): Promise<
       const source = cellSource(cell);
       const base = { notebook: name, index, id: cell.id, section: sections[index] ?? "", title: titleOf(source) };
       const injected = ((cell.metadata as { tags?: string[] } | undefined)?.tags ?? []).includes("injected-parameters");
-      const outside = !injected && (options.fromCell !== undefined && index < options.fromCell) || (options.untilCell !== undefined && index >= options.untilCell);
+      const outside = !injected && options.select !== undefined && !options.select(base);
       if (outside && !stopped) {
         results.push({ ...base, status: "skipped", durationMs: 0, commandMs: 0, commands: [], checks: [] });
         continue;

@@ -101,7 +101,7 @@ test("with rerunAfterRestart, a cell that is not safe to run twice is caught; a 
   t.regex(result.cells[1]!.error ?? "", /falhou ao rodar de novo, depois de reiniciar o kernel/);
 });
 
-test("runs only the cells of a range, calling beforeCell before each; the others stay unexecuted", async (t) => {
+test("runs only the selected cells, calling beforeCell before each; the others stay unexecuted", async (t) => {
   const { root, file } = tempProject();
   const cell = (n: number) => `import { runbook } from "../lib";\nconst rb = runbook("S");\nawait rb.run({ argv: ["echo", "célula ${n}"] });`;
   const nb = writeTestNotebook("01-range.ipynb", [
@@ -111,7 +111,7 @@ test("runs only the cells of a range, calling beforeCell before each; the others
     ["code", cell(3)],
   ]);
   const seen: number[] = [];
-  const result = await executeNotebook({ file: nb, env: env(file, root), cellTimeoutMs: 60_000, fromCell: 2, untilCell: 3, beforeCell: async (c) => void seen.push(c.index) });
+  const result = await executeNotebook({ file: nb, env: env(file, root), cellTimeoutMs: 60_000, select: (c) => c.index === 2, beforeCell: async (c) => void seen.push(c.index) });
   t.true(result.ok);
   t.deepEqual(result.cells.map((c) => c.status), ["skipped", "passed", "skipped"]);
   t.deepEqual(seen, [2]);

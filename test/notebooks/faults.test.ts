@@ -1,0 +1,140 @@
+// For each lab fault, the chapter notebook run stops at the check that should catch it, with the matching diagnosis;
+// after `fault clear`, the same cells pass again. The notebooks run through the real tslab kernel against a fresh lab
+// (instance 12) for the course's Istio 1.8.1: 01, 02 and 04 once, the chapter up to its cleanup once, then, for each
+// fault, the chapter from the section where the fault bites (every cell reloads its state, as when a student re-runs
+// part of a notebook).
+import test from "ava";
+import { execFile } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { projectRoot } from "../../lib/project.js";
+import { executeNotebook, type CellResult, type ExecutedNotebook } from "../../lib/runner/execute-notebook.js";
+
+const INSTANCE = "12";
+const root = projectRoot();
+const tmp = mkdtempSync(path.join(os.tmpdir(), "notebook-faults-"));
+const CHAPTER = path.join(root, "notebooks", "14_istio_vms.ipynb");
+const CLEANUP = "Limpando o ambiente";
+
+const lab = (args: string[]): Promise<{ code: number; out: string }> =>
+  new Promise((resolve) => {
+    execFile(process.execPath, [path.join(root, "dist", "lab", "cli.js"), ...args, "--instance", INSTANCE], { cwd: root, encoding: "utf8", timeout: 10 * 60_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, out: stdout + stderr }),
+    );
+  });
+
+const env = {
+  RUNBOOK_PARAMS: path.join(root, ".lab", INSTANCE, "params.env"),
+  RUNBOOK_STATE_DIR: path.join(tmp, ".state"),
+  RUNBOOK_MODE: "run",
+  PATH: `${path.join(root, "node_modules", ".bin")}:${process.env["PATH"] ?? ""}`,
+};
+const injectedParameters = [
+  'import { runbook } from "../lib";',
+  `runbook({ overrides: ${JSON.stringify({ WORK_DIR: path.join(tmp, "work", "vmintegration") })} }).params;`,
+].join("\n");
+
+const run = (file: string, select?: (cell: { index: number; section: string }) => boolean, beforeFirst?: () => Promise<void>): Promise<ExecutedNotebook> => {
+  let first = true;
+  return executeNotebook({
+    file,
+    env,
+    injectedParameters,
+    cellTimeoutMs: 600_000,
+    ...(select ? { select } : {}),
+    beforeCell: async (cell) => {
+      if (first && beforeFirst && !cell.title.startsWith("// Parâmetros injetados")) {
+        first = false;
+        await beforeFirst();
+      }
+    },
+  });
+};
+
+const failureOf = (result: ExecutedNotebook): CellResult | undefined => result.cells.find((c) => c.status !== "passed" && c.status !== "skipped");
+const explain = (result: ExecutedNotebook): string => {
+  const f = failureOf(result);
+  if (!f) return "no cell failed";
+  return `${f.section} › ${f.title}: ${f.status} ${f.error ?? ""}\n${f.checks
+    .filter((c) => c.status === "fail")
+    .map((c) => `✘ ${c.title}\n  recebido: ${c.received}\n  diagnósticos: ${c.diagnoses.map((d) => d.id).join(", ")}`)
+    .join("\n")}`;
+};
+
+/** Where each fault bites in the chapter, the check that catches it and the diagnosis it must carry. */
+interface FaultCase {
+  fault: string;
+  section: string;
+  check: RegExp;
+  diagnosis: string;
+}
+
+const CASES: readonly FaultCase[] = [
+  { fault: "vm-down", section: "Criando uma VM", check: /alcança a VM .* com ping/, diagnosis: "ping-sem-resposta" },
+  { fault: "sshd-down", section: "O serviço legado na VM", check: /^O comando docker run .* terminou sem sucesso$/, diagnosis: "ssh-sem-conexao" },
+  { fault: "port-8000-firewalled", section: "O serviço legado na VM", check: /chega ao pegasus-pay na VM/, diagnosis: "curl-tempo-esgotado" },
+  { fault: "eastwest-unreachable", section: "Iniciando o sidecar", check: /O log do sidecar mostra o certificado/, diagnosis: "istiod-inacessivel" },
+  { fault: "istiod-down", section: "Iniciando o sidecar", check: /O log do sidecar mostra o certificado/, diagnosis: "istiod-inacessivel" },
+  { fault: "token-expired", section: "Iniciando o sidecar", check: /O log do sidecar mostra o certificado/, diagnosis: "token-recusado" },
+  { fault: "root-cert-mismatch", section: "Iniciando o sidecar", check: /O log do sidecar mostra o certificado/, diagnosis: "certificado-raiz-diferente" },
+  { fault: "sidecar-not-enabled-after-reboot", section: "Verificando o funcionamento do sidecar", check: /O log do sidecar/, diagnosis: "sidecar-nao-habilitado" },
+  { fault: "workloadentry-sa-mismatch", section: "Conectando os serviços do cluster aos da VM", check: /A VM foi registrada/, diagnosis: "workloadentry-conta-de-servico" },
+  { fault: "docker-dnat-bypass", section: "Monitorando a VM", check: /Todas as chamadas nos dois sentidos/, diagnosis: "upstream-connect-error" },
+  { fault: "dns-capture-breaks-external", section: "Falha de DNS para nomes externos na VM", check: /A VM resolve azure\.archive\.ubuntu\.com/, diagnosis: "dns-da-vm-nomes-externos" },
+];
+
+let chapter: ExecutedNotebook;
+/** The index of the first cell of a section (after the chapter's first run). */
+const firstCellOf = (section: string): number => {
+  const cell = chapter.cells.find((c) => c.section === section && !c.title.startsWith("// Parâmetros injetados"));
+  if (!cell) throw new Error(`no section "${section}" in the chapter notebook`);
+  return cell.index;
+};
+
+test.before(async () => {
+  const reset = await lab(["reset"]);
+  if (reset.code !== 0) throw new Error(`lab reset failed:\n${reset.out}`);
+  for (const name of ["01_preparacao.ipynb", "02_execucao_istio.ipynb", "04_instalando_simul_shop.ipynb"]) {
+    const result = await run(path.join(root, "notebooks", name));
+    if (!result.ok) throw new Error(`${name} failed: ${explain(result)}`);
+  }
+});
+
+test.after.always(async () => {
+  await lab(["fault", "clear"]);
+  await lab(["down"]);
+});
+
+test.serial("the chapter runs green up to its cleanup on the fresh lab", async (t) => {
+  t.timeout(20 * 60_000);
+  chapter = await run(CHAPTER, (c) => c.section !== CLEANUP);
+  t.true(chapter.ok, explain(chapter));
+  t.true(chapter.cells.some((c) => c.section === CLEANUP && c.status === "skipped"));
+});
+
+CASES.forEach((c, i) => {
+  test.serial(`${c.fault}: the run stops at "${c.check.source}" in ${c.section} with the diagnosis ${c.diagnosis}; after fault clear the cells pass again`, async (t) => {
+    t.timeout(20 * 60_000);
+    if (!chapter?.ok) return t.fail("the chapter's first run did not pass");
+    const from = firstCellOf(c.section);
+    const faulty = await run(CHAPTER, (cell) => cell.index >= from && cell.section !== CLEANUP, async () => {
+      const applied = await lab(["fault", c.fault]);
+      if (applied.code !== 0) throw new Error(`lab fault ${c.fault} failed:\n${applied.out}`);
+    });
+    const failed = failureOf(faulty);
+    t.truthy(failed, `the run did not stop: ${explain(faulty)}`);
+    t.is(failed?.section, c.section, explain(faulty));
+    const check = failed?.checks.find((k) => k.status === "fail");
+    t.regex(check?.title ?? "", c.check, explain(faulty));
+    t.true(check?.diagnoses.some((d) => d.id === c.diagnosis || d.id.startsWith(`${c.diagnosis}/`)), explain(faulty));
+
+    const cleared = await lab(["fault", "clear", c.fault]);
+    t.is(cleared.code, 0, cleared.out);
+    // Back to green: the same cells again, up to where the next case starts (or up to the cleanup).
+    const next = CASES[i + 1];
+    const until = next ? firstCellOf(next.section) : Number.MAX_SAFE_INTEGER;
+    const again = await run(CHAPTER, (cell) => cell.index >= from && (cell.index < until || cell.section === c.section) && cell.section !== CLEANUP);
+    t.true(again.ok, `after fault clear: ${explain(again)}`);
+  });
+});
