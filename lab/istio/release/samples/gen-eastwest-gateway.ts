@@ -1,30 +1,25 @@
-// samples/multicluster/gen-eastwest-gateway.sh of a release: a bash script, written for the lab, with the flags and the
-// exact output of the release's own script (the IstioOperator `eastwest` the course pipes into `istioctl install -y -f -`).
+// samples/multicluster/gen-eastwest-gateway.sh of a lab release: a bash script written for the lab with the release
+// script's flags, checks and error texts. It prints the east-west gateway the course pipes into `istioctl install -y
+// -f -`: an IstioOperator `eastwest` (empty profile) with the ingress gateway istio-eastwestgateway labelled
+// istio=eastwestgateway, the Service ports status-port 15021, 15443 (mTLS between networks), 15012 (istiod) and 15017
+// (webhooks) under the release's port names, ISTIO_META_ROUTER_MODE=sni-dnat up to 1.11, the gateway injection
+// template from 1.11, and the network settings unless --single-cluster; 1.28+ `--ambient` prints a Gateway API gateway.
 import type { ReleaseFacts } from "../versions.js";
 
 /** Single-quotes a static line for bash. */
 const q = (line: string): string => `'${line.replace(/'/g, `'\\''`)}'`;
 
-/** Lines printed as they are. */
-const out = (...lines: string[]): string[] => lines.map((l) => `  emit ${q(l)}`);
+/** Lines printed as they are, indented for the script's body by `depth` levels. */
+const out = (depth: number, ...lines: string[]): string[] => lines.map((l) => `${"  ".repeat(depth)}emit ${q(l)}`);
 
-/** The script text for a release. */
-export const genEastWestGatewayScript = (facts: ReleaseFacts): string => {
+/** Lines printed with the shell's variables expanded (double quotes). */
+const outVar = (depth: number, ...lines: string[]): string[] => lines.map((l) => `${"  ".repeat(depth)}emit "${l.replace(/"/g, '\\"')}"`);
+
+/** Flag parsing and the checks the release makes before printing anything. */
+const parseFlags = (facts: ReleaseFacts): string[] => {
   const ignored = facts.eastWestClusterMesh === "ignored";
-  const names = facts.eastWestPortNames;
   const usage = ignored ? "Must specify either --single-cluster or --network." : "Must specify either --single-cluster or --mesh, --cluster, and --network.";
-  const lines: string[] = [
-    "#!/bin/bash",
-    "#",
-    `# Istio ${facts.version.text}: prints the IstioOperator of the east-west gateway (offline lab release; same flags and`,
-    "# output as the release's samples/multicluster/gen-eastwest-gateway.sh).",
-    "#",
-    "#   --single-cluster            gateway for a single network (the VM chapter's case)",
-    ignored ? "#   --network NETWORK           multi-network gateway (--cluster and --mesh are accepted and ignored)" : "#   --cluster C --network N --mesh M   multi-network gateway (all three are required)",
-    ...(facts.eastWestRevision ? ["#   --revision REV              control plane revision"] : []),
-    ...(facts.eastWestAmbient ? ["#   --ambient                   a Gateway API east-west gateway for ambient (needs --network)"] : []),
-    "set -euo pipefail",
-    "",
+  return [
     "single=0",
     'cluster=""',
     'network=""',
@@ -45,8 +40,6 @@ export const genEastWestGatewayScript = (facts: ReleaseFacts): string => {
     "  esac",
     "done",
     "",
-    "emit() { printf '%s\\n' \"$1\"; }",
-    "",
     'if [ "$single" -eq 0 ]; then',
     ignored ? '  if [ -z "$network" ]; then' : '  if [ -z "$cluster" ] || [ -z "$network" ] || [ -z "$mesh" ]; then',
     `    echo ${q(usage)}`,
@@ -55,81 +48,96 @@ export const genEastWestGatewayScript = (facts: ReleaseFacts): string => {
     "fi",
     "",
   ];
-  if (facts.eastWestAmbient) {
-    lines.push(
-      'if [ "$ambient" -eq 1 ]; then',
-      '  if [ -z "$network" ]; then',
-      "    echo 'Must specify --network with --ambient.'",
-      "    exit 1",
-      "  fi",
-      ...out("apiVersion: gateway.networking.k8s.io/v1", "kind: Gateway", "metadata:", "  name: istio-eastwestgateway", "  namespace: istio-system", "  labels:"),
-      '  emit "    topology.istio.io/network: \\"${network}\\""',
-      ...out(
-        "spec:",
-        '  gatewayClassName: "istio-east-west"',
-        "  listeners:",
-        "    - name: mesh",
-        "      port: 15008",
-        "      protocol: HBONE",
-        "      tls:",
-        "        mode: Terminate",
-        "        options:",
-        "          gateway.istio.io/tls-terminate-mode: ISTIO_MUTUAL",
-      ),
-      "  exit 0",
-      "fi",
-      "",
-    );
-  }
-  lines.push("{", ...out("apiVersion: install.istio.io/v1alpha1", "kind: IstioOperator", "metadata:", "  name: eastwest", "spec:"));
-  if (facts.eastWestRevision) lines.push('  emit "  revision: \\"${revision}\\""');
-  lines.push(...out("  profile: empty", "  components:", "    ingressGateways:", "      - name: istio-eastwestgateway", "        label:", "          istio: eastwestgateway", "          app: istio-eastwestgateway"));
-  lines.push('  if [ "$single" -eq 0 ]; then emit "          topology.istio.io/network: ${network}"; fi');
-  lines.push(...out("        enabled: true", "        k8s:"));
-  if (facts.eastWestRouterMode) {
-    lines.push(...out("          env:", "            # sni-dnat adds the clusters required for AUTO_PASSTHROUGH mode"));
-    if (facts.eastWestInjectionTemplate) lines.push(...out("            # This is not required in Istio 1.11+, but we add it just in case."));
-    lines.push(...out("            - name: ISTIO_META_ROUTER_MODE", '              value: "sni-dnat"'));
-    lines.push('  if [ "$single" -eq 0 ]; then');
-    lines.push(...out("            # traffic through this gateway should be routed inside the network", "            - name: ISTIO_META_REQUESTED_NETWORK_VIEW").map((l) => `  ${l}`));
-    lines.push('    emit "              value: ${network}"', "  fi");
+};
+
+/** 1.28+: `--ambient --network N` prints a Gateway API east-west gateway (HBONE on 15008). */
+const ambientGateway = (facts: ReleaseFacts): string[] => [
+  'if [ "$ambient" -eq 1 ]; then',
+  '  if [ -z "$network" ]; then',
+  "    echo 'Must specify --network with --ambient.'",
+  "    exit 1",
+  "  fi",
+  ...out(1, `# Istio ${facts.version.text} (offline lab): the ambient east-west gateway, for \`kubectl apply -f -\`.`),
+  ...out(1, "apiVersion: gateway.networking.k8s.io/v1", "kind: Gateway", "metadata:", "  name: istio-eastwestgateway", "  namespace: istio-system", "  labels:"),
+  ...outVar(1, '    topology.istio.io/network: "${network}"'),
+  ...out(
+    1,
+    "spec:",
+    "  gatewayClassName: istio-east-west",
+    "  listeners:",
+    "    - name: mesh",
+    "      port: 15008",
+    "      protocol: HBONE",
+    "      tls:",
+    "        mode: Terminate",
+    "        options:",
+    "          gateway.istio.io/tls-terminate-mode: ISTIO_MUTUAL",
+  ),
+  "  exit 0",
+  "fi",
+  "",
+];
+
+/** The IstioOperator. */
+const operator = (facts: ReleaseFacts): string[] => {
+  const names = facts.eastWestPortNames;
+  const ports: Array<[string, number]> = [
+    ["status-port", 15021],
+    [names.tls, 15443],
+    [names.istiod, 15012],
+    [names.webhook, 15017],
+  ];
+  const lines: string[] = [
+    ...out(0, `# Istio ${facts.version.text} (offline lab): the east-west gateway, for \`istioctl install -f -\`.`),
+    ...out(0, "apiVersion: install.istio.io/v1alpha1", "kind: IstioOperator", "metadata:", "  name: eastwest", "spec:"),
+    ...(facts.eastWestRevision ? outVar(0, '  revision: "${revision}"') : []),
+    ...out(0, "  profile: empty", "  components:", "    ingressGateways:", "      - name: istio-eastwestgateway", "        enabled: true", "        label:", "          istio: eastwestgateway", "          app: istio-eastwestgateway"),
+    'if [ "$single" -eq 0 ]; then',
+    ...outVar(1, "          topology.istio.io/network: ${network}"),
+    "fi",
+    ...out(0, "        k8s:"),
+  ];
+  // env: the router mode (≤ 1.11) and, between networks, the network the gateway routes inside.
+  if (facts.eastWestRouterMode) lines.push(...out(0, "          env:", "            - name: ISTIO_META_ROUTER_MODE", "              value: sni-dnat"));
+  lines.push('if [ "$single" -eq 0 ]; then');
+  if (!facts.eastWestRouterMode) lines.push(...out(1, "          env:"));
+  lines.push(...out(1, "            - name: ISTIO_META_REQUESTED_NETWORK_VIEW"), ...outVar(1, "              value: ${network}"), "fi");
+  lines.push(...out(0, "          service:", "            ports:"));
+  for (const [name, port] of ports) lines.push(...out(0, `              - name: ${name}`, `                port: ${port}`, `                targetPort: ${port}`));
+  // values: the injection template (1.11+) and, between networks, the mesh's network settings.
+  const global = [
+    ...out(1, "    global:"),
+    ...(facts.eastWestClusterMesh === "required" ? outVar(1, "      meshID: ${mesh}") : []),
+    ...outVar(1, "      network: ${network}"),
+    ...(facts.eastWestClusterMesh === "required" ? [...out(1, "      multiCluster:"), ...outVar(1, "        clusterName: ${cluster}")] : []),
+  ];
+  if (facts.eastWestInjectionTemplate) {
+    lines.push(...out(0, "  values:", "    gateways:", "      istio-ingressgateway:", "        injectionTemplate: gateway"), 'if [ "$single" -eq 0 ]; then', ...global, "fi");
   } else {
-    lines.push('  if [ "$single" -eq 0 ]; then');
-    lines.push(...out("          env:", "            # traffic through this gateway should be routed inside the network", "            - name: ISTIO_META_REQUESTED_NETWORK_VIEW").map((l) => `  ${l}`));
-    lines.push('    emit "              value: ${network}"', "  fi");
+    lines.push('if [ "$single" -eq 0 ]; then', ...out(1, "  values:"), ...global, "fi");
   }
-  lines.push(
-    ...out(
-      "          service:",
-      "            ports:",
-      "              - name: status-port",
-      "                port: 15021",
-      "                targetPort: 15021",
-      `              - name: ${names.tls}`,
-      "                port: 15443",
-      "                targetPort: 15443",
-      `              - name: ${names.istiod}`,
-      "                port: 15012",
-      "                targetPort: 15012",
-      `              - name: ${names.webhook}`,
-      "                port: 15017",
-      "                targetPort: 15017",
-    ),
-  );
-  if (facts.eastWestInjectionTemplate) lines.push(...out("  values:", "    gateways:", "      istio-ingressgateway:", "        injectionTemplate: gateway"));
-  lines.push('  if [ "$single" -eq 0 ]; then');
-  if (ignored) {
-    lines.push(...(facts.eastWestInjectionTemplate ? [] : out("  values:").map((l) => `  ${l}`)), ...out("    global:").map((l) => `  ${l}`), '    emit "      network: ${network}"');
-  } else {
-    lines.push(
-      ...(facts.eastWestInjectionTemplate ? [] : out("  values:").map((l) => `  ${l}`)),
-      ...out("    global:").map((l) => `  ${l}`),
-      '    emit "      meshID: ${mesh}"',
-      '    emit "      network: ${network}"',
-      ...out("      multiCluster:").map((l) => `  ${l}`),
-      '    emit "        clusterName: ${cluster}"',
-    );
-  }
-  lines.push("  fi", "}", "");
-  return lines.join("\n");
+  return lines;
+};
+
+/** The script text for a release. */
+export const genEastWestGatewayScript = (facts: ReleaseFacts): string => {
+  const ignored = facts.eastWestClusterMesh === "ignored";
+  return [
+    "#!/bin/bash",
+    "#",
+    `# Istio ${facts.version.text} (offline lab release): prints the east-west gateway to install with istioctl.`,
+    "#",
+    "#   --single-cluster            gateway for a single network (the VM chapter's case)",
+    ignored ? "#   --network NETWORK           multi-network gateway (--cluster and --mesh are accepted and ignored)" : "#   --cluster C --network N --mesh M   multi-network gateway (all three are required)",
+    ...(facts.eastWestRevision ? ["#   --revision REV              control plane revision"] : []),
+    ...(facts.eastWestAmbient ? ["#   --ambient                   a Gateway API east-west gateway for ambient (needs --network)"] : []),
+    "set -euo pipefail",
+    "",
+    ...parseFlags(facts),
+    "emit() { printf '%s\\n' \"$1\"; }",
+    "",
+    ...(facts.eastWestAmbient ? ambientGateway(facts) : []),
+    ...operator(facts),
+    "",
+  ].join("\n");
 };

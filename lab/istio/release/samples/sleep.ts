@@ -1,71 +1,53 @@
-// samples/sleep/sleep.yaml as each release ships it, byte for byte: ServiceAccount, Service and Deployment `sleep`, a
-// curl image running `/bin/sleep` (the lab's kubelet maps governmentpaas/curl-ssl and curlimages/curl to host programs).
+// samples/sleep/sleep.yaml of a lab release, generated for the lab: a client pod to run curl from inside the mesh —
+// ServiceAccount, Service (port 80, name http) and Deployment `sleep` labelled app=sleep, one container running
+// `/bin/sleep` in the release's curl image, with the optional secret sleep-secret mounted at /etc/sleep/tls. The lab's
+// kubelet maps governmentpaas/curl-ssl and curlimages/curl to host programs.
+import yaml from "js-yaml";
 import type { ReleaseFacts } from "../versions.js";
 
-/** The file's content for a release. */
-export const sleepYaml = (facts: ReleaseFacts): string => `# Copyright Istio Authors
-#
-#   Licensed under the Apache License, Version 2.0 (the "License");
-#   you may not use this file except in compliance with the License.
-#   You may obtain a copy of the License at
-#
-#       http://www.apache.org/licenses/LICENSE-2.0
-#
-#   Unless required by applicable law or agreed to in writing, software
-#   distributed under the License is distributed on an "AS IS" BASIS,
-#   WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-#   See the License for the specific language governing permissions and
-#   limitations under the License.
+const NAME = "sleep";
+const labels = { app: NAME };
 
-##################################################################################################
-# Sleep service
-##################################################################################################
-apiVersion: v1
-kind: ServiceAccount
-metadata:
-  name: sleep
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: sleep
-  labels:
-    app: sleep
-    service: sleep
-spec:
-  ports:
-  - port: 80
-    name: http
-  selector:
-    app: sleep
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: sleep
-spec:
-  replicas: 1
-  selector:
-    matchLabels:
-      app: sleep
-  template:
-    metadata:
-      labels:
-        app: sleep
-    spec:
-${facts.sleepZeroGrace ? "      terminationGracePeriodSeconds: 0\n" : ""}      serviceAccountName: sleep
-      containers:
-      - name: sleep
-        image: ${facts.sleepImage}
-        command: ["/bin/sleep", "${facts.sleepDuration}"]
-        imagePullPolicy: IfNotPresent
-        volumeMounts:
-        - mountPath: /etc/sleep/tls
-          name: secret-volume
-      volumes:
-      - name: secret-volume
-        secret:
-          secretName: sleep-secret
-          optional: true
----
-`;
+/** The three objects, in the order kubectl applies them. */
+const objects = (facts: ReleaseFacts): Array<Record<string, unknown>> => [
+  { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: NAME } },
+  {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: NAME, labels: { app: NAME, service: NAME } },
+    spec: { ports: [{ port: 80, name: "http" }], selector: labels },
+  },
+  {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: NAME },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: {
+          ...(facts.sleepZeroGrace ? { terminationGracePeriodSeconds: 0 } : {}),
+          serviceAccountName: NAME,
+          containers: [
+            {
+              name: NAME,
+              image: facts.sleepImage,
+              command: ["/bin/sleep", facts.sleepDuration],
+              imagePullPolicy: "IfNotPresent",
+              volumeMounts: [{ mountPath: "/etc/sleep/tls", name: "secret-volume" }],
+            },
+          ],
+          volumes: [{ name: "secret-volume", secret: { secretName: "sleep-secret", optional: true } }],
+        },
+      },
+    },
+  },
+];
+
+/** The file's content for a release. */
+export const sleepYaml = (facts: ReleaseFacts): string =>
+  `# Istio ${facts.version.text} (offline lab): the sleep client — a pod that only waits, to run curl from inside the mesh.\n` +
+  objects(facts)
+    .map((o) => yaml.dump(o, { lineWidth: -1, noRefs: true }))
+    .join("---\n");
