@@ -290,7 +290,10 @@ export class Kubectl {
       this.session.note(`${what} já existe: nada a fazer (o passo pode ser repetido).`);
       return result;
     }
-    if (!result.ok && !options.nothrow) throw result;
+    if (!result.ok && !options.nothrow) {
+      this.session.reportFailure(result);
+      throw result;
+    }
     return result;
   }
 

@@ -76,6 +76,9 @@ export const recordOperation = async (options: RecordOperationOptions): Promise<
     ...(outcome.cause !== undefined ? { cause: session.masker.mask(outcome.cause) } : {}),
   });
   session.emit({ kind: "end", id, exitCode: result.exitCode, signal: null, durationMs, timedOut: result.timedOut, ok: result.ok, planned: false });
-  if (!result.ok && !options.nothrow) throw result;
+  if (!result.ok && !options.nothrow) {
+    session.reportFailure(result);
+    throw result;
+  }
   return result;
 };

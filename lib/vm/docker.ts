@@ -86,7 +86,10 @@ export const dockerRun = async (shell: VmShell, options: DockerRunOptions): Prom
 export const dockerRemove = async (shell: VmShell, { name, sudo = false }: { name: string; sudo?: boolean }): Promise<{ removed: boolean; result: CommandResult }> => {
   const result = await shell.ssh({ argv: ["docker", "rm", "-f", containerName(name, "docker rm")], sudo, nothrow: true });
   shell.raiseIfNotAnswered(result);
-  if (!result.ok && !/No such container/i.test(result.stderr)) throw result;
+  if (!result.ok && !/No such container/i.test(result.stderr)) {
+    shell.session.reportFailure(result);
+    throw result;
+  }
   return { removed: result.ok && !result.planned, result };
 };
 

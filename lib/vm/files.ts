@@ -168,6 +168,9 @@ export const fileExists = async (shell: VmShell, { path: file, sudo = false }: {
   const target = remotePath({ value: file, what: "fileExists.path" });
   const result = await shell.ssh({ argv: ["test", "-e", target], sudo, nothrow: true });
   shell.raiseIfNotAnswered(result);
-  if (result.exitCode !== 0 && result.exitCode !== 1) throw result;
+  if (result.exitCode !== 0 && result.exitCode !== 1) {
+    shell.session.reportFailure(result);
+    throw result;
+  }
   return { path: target, exists: result.exitCode === 0 && !result.planned, planned: result.planned, result };
 };

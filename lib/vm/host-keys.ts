@@ -10,7 +10,10 @@ export const knownHostKey = async (shell: VmShell): Promise<{ known: boolean; fi
   if (!existsSync(knownHostsFile)) return { known: false, fingerprints: [] };
   const result = await shell.session.run({ argv: ["ssh-keygen", "-l", "-F", host, "-f", knownHostsFile], nothrow: true });
   if (result.planned) return { known: false, fingerprints: [], result };
-  if (!result.ok && result.exitCode !== 1) throw result;
+  if (!result.ok && result.exitCode !== 1) {
+    shell.session.reportFailure(result);
+    throw result;
+  }
   const fingerprints = result.stdout.split("\n").filter((l) => l !== "" && !l.startsWith("#"));
   return { known: fingerprints.length > 0, fingerprints, result };
 };

@@ -74,7 +74,10 @@ export const curlFromVm = async (shell: VmShell, options: CurlOptions): Promise<
   shell.raiseIfNotAnswered(result);
   if (result.planned) return { url, ok: false, status: 0, body: "", curlExitCode: 0, error: "", planned: true, result };
   const m = TRAILER.exec(result.stdout);
-  if (!m) throw result;
+  if (!m) {
+    shell.session.reportFailure(result);
+    throw result;
+  }
   return {
     url,
     ok: result.exitCode === 0,

@@ -35,7 +35,10 @@ export const dpkgInstalled = async (shell: VmShell, { pkg }: { pkg: string }): P
   if (result.exitCode === 1 && /no packages found matching/i.test(result.stderr)) {
     return { pkg: name, installed: false, status: "", version: "", planned: false, result };
   }
-  if (result.exitCode !== 0) throw result;
+  if (result.exitCode !== 0) {
+    shell.session.reportFailure(result);
+    throw result;
+  }
   const [status = "", version = ""] = (result.stdout.split("\n")[0] ?? "").split("\t");
   return { pkg: name, installed: status === "install ok installed", status, version, planned: false, result };
 };

@@ -51,7 +51,10 @@ export const isActive = async (shell: VmShell, { unit }: { unit: string }): Prom
   const result = await shell.ssh({ argv: ["systemctl", "is-active", name], nothrow: true });
   shell.raiseIfNotAnswered(result);
   const state = result.stdout.trim().split("\n").at(-1) ?? "";
-  if (!result.planned && state === "") throw result;
+  if (!result.planned && state === "") {
+    shell.session.reportFailure(result);
+    throw result;
+  }
   return { unit: name, state, active: !result.planned && state === "active", planned: result.planned, result };
 };
 
@@ -63,7 +66,10 @@ export const isEnabled = async (shell: VmShell, { unit }: { unit: string }): Pro
   const printed = result.stdout.trim().split("\n").at(-1) ?? "";
   // An unknown unit prints nothing on stdout and "Failed to get unit file state for x.service: No such file or directory".
   const state = printed || (/No such file or directory|not found|does not exist/i.test(result.stderr) ? "not-found" : "");
-  if (!result.planned && state === "") throw result;
+  if (!result.planned && state === "") {
+    shell.session.reportFailure(result);
+    throw result;
+  }
   const enabled = !result.planned && ["enabled", "enabled-runtime", "alias"].includes(state);
   return { unit: name, state, enabled, planned: result.planned, result };
 };

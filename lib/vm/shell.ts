@@ -172,14 +172,16 @@ export class VmShell {
     const signature = classifyVmFailure(result);
     const settled = signature ? new VmError({ result, failure: explainVmFailure(signature, this.context) }) : result;
     if (nothrow) return settled;
+    this.session.reportFailure(settled);
     throw settled;
   }
 
   /** Raises a failure that a probe must not mistake for an answer: ssh or sudo failed, a program is missing, a timeout. */
   raiseIfNotAnswered(result: CommandResult): void {
-    if (result instanceof VmError) throw result;
-    if (!result.ok && result.exitCode === 255) throw result;
-    if (result.timedOut || result.signal || result.cause) throw result;
+    if (result instanceof VmError || (!result.ok && result.exitCode === 255) || result.timedOut || result.signal || result.cause) {
+      this.session.reportFailure(result);
+      throw result;
+    }
   }
 }
 

@@ -20,6 +20,7 @@ export const canSudo = async (shell: VmShell): Promise<SudoProbe> => {
   if (result instanceof VmError && (result.failure.kind === "sudo-password-required" || result.failure.kind === "sudo-not-allowed")) {
     return { ok: false, failure: result.failure, planned: false, result };
   }
+  shell.session.reportFailure(result);
   throw result;
 };
 
