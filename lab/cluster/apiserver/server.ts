@@ -113,6 +113,11 @@ export const startApiServer = async (options: ApiServerOptions): Promise<Running
   const urls: string[] = [];
   for (const address of options.listen) {
     const server = createServer({ key: pki.serverKey, cert: pki.serverCert, ca: pki.caCert });
+    // Keep idle connections open longer than clients do (Node's agents drop idle sockets after 5 s, Go's after 90 s),
+    // as kube-apiserver does: with Node's default 5 s the server sometimes closed a socket just as a client reused
+    // it, and the client's next request failed with ECONNRESET.
+    server.keepAliveTimeout = 120_000;
+    server.headersTimeout = 125_000;
     server.on("request", (req: IncomingMessage, res: ServerResponse) => void handle(req, res));
     server.on("upgrade", (req: IncomingMessage, socket: Socket, head: Buffer) => void execServer.handleUpgrade(req, socket, head));
     server.on("secureConnection", (socket: Socket) => {
