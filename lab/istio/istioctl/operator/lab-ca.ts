@@ -6,7 +6,7 @@
 import "reflect-metadata";
 import { randomBytes, webcrypto } from "node:crypto";
 import * as x509 from "@peculiar/x509";
-import type { KubeClient, KubeObj } from "../kube/client.js";
+import { KubeApiError, type KubeClient, type KubeObj } from "../kube/client.js";
 import { collectionPath, objectPath, resourceKind } from "../kube/resources.js";
 
 x509.cryptoProvider.set(webcrypto as never);
@@ -41,9 +41,15 @@ export const publishLabRootCa = async (client: KubeClient, { namespace, trustDom
   if (!secret) {
     const root = await newRoot(trustDomain);
     const b64 = (s: string) => Buffer.from(s).toString("base64");
-    secret = await client.request("POST", collectionPath(secrets, namespace), {
-      body: { apiVersion: "v1", kind: "Secret", type: "istio.io/ca-root", metadata: { name: "istio-ca-secret", namespace }, data: { "ca-cert.pem": b64(root.cert), "ca-key.pem": b64(root.key), "cert-chain.pem": "", "key.pem": "", "root-cert.pem": "" } },
-    });
+    try {
+      secret = await client.request("POST", collectionPath(secrets, namespace), {
+        body: { apiVersion: "v1", kind: "Secret", type: "istio.io/ca-root", metadata: { name: "istio-ca-secret", namespace }, data: { "ca-cert.pem": b64(root.cert), "ca-key.pem": b64(root.key), "cert-chain.pem": "", "key.pem": "", "root-cert.pem": "" } },
+      });
+    } catch (error) {
+      // istiod's first start created it meanwhile (both keep an existing secret): use that one.
+      if (!(error instanceof KubeApiError && error.code === 409)) throw error;
+      secret = await client.request("GET", objectPath(secrets, "istio-ca-secret", namespace));
+    }
   }
   const rootPem = Buffer.from(String(secret["data"]["ca-cert.pem"]), "base64").toString("utf8");
   const configMaps = resourceKind("ConfigMap");
