@@ -2,7 +2,7 @@
 // executes every notebook in course order through the real tslab kernel, and writes out/ (executed notebooks,
 // JSON/JUnit/HTML reports, the written tutorial).
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { InputError } from "../errors.js";
 import { defaultParamsFile, loadParams } from "../params/load.js";
@@ -78,6 +78,9 @@ export const main = async (argv: readonly string[]): Promise<number> => {
     if (!notebooks.length) throw new InputError("nenhum notebook encontrado em notebooks/", "rode a partir da pasta do projeto");
 
     mkdirSync(path.join(out, "notebooks"), { recursive: true });
+    // A main run is a new run: the state of an earlier one in the same folder (its "before the chapter" snapshot,
+    // perhaps of another Istio version) must not carry over. Within this run the state survives kernel restarts.
+    rmSync(path.join(out, ".state"), { recursive: true, force: true });
     const controller = new AbortController();
     let interrupts = 0;
     const onSigint = () => {

@@ -44,7 +44,9 @@ const tokenRejected: Signature = {
       /Unauthenticated desc = (?:request )?authenticat\w* fail\w*/,
       /request authenticate failure/,
       /authentication failure/,
-      /citadelclient\s+Failed to create certificate/,
+      // "Failed to create certificate" alone also ends a connection failure (Unavailable, i/o timeout, x509): only an
+      // authentication refusal is about the token.
+      /citadelclient\s+Failed to create certificate: rpc error: code = (?:Unauthenticated|PermissionDenied)/,
       /CSR hit non-retryable error/,
       /failed to sign CSR/,
       /failed to validate the JWT/,

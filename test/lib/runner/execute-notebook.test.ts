@@ -53,8 +53,10 @@ test("stops at the first failed cell and marks the rest skipped; the report says
   const started = new Date();
   const result = await executeNotebook({ file: nb, env: env(file, root), cellTimeoutMs: 60_000 });
   t.false(result.ok);
-  t.deepEqual(result.cells.map((c) => c.status), ["error", "skipped"]);
+  // The failed command is reported as a failed check (exit code and output), so the cell is "failed", not "error".
+  t.deepEqual(result.cells.map((c) => c.status), ["failed", "skipped"]);
   t.regex(result.cells[0]!.error ?? "", /código de saída 4/);
+  t.like(result.cells[0]!.checks[0], { status: "fail", expected: "código de saída 0", received: "código 4\nquebrou" });
   const report = buildReport({ startedAt: started, target: "lab", istioVersion: "1.8.1", mode: "run", executed: [result] });
   t.false(report.ok);
   t.like(report.firstFailure, { notebook: "02-falha.ipynb", section: "Etapa que falha" });
@@ -95,9 +97,9 @@ test("with rerunAfterRestart, a cell that is not safe to run twice is caught; a 
     ["code", 'import { runbook } from "../lib";\nconst rb = runbook();\nawait rb.run({ argv: ["mkdir", ' + JSON.stringify(marker) + '] });'],
   ]);
   const result = await executeNotebook({ file: nb, env: env(file, root), cellTimeoutMs: 60_000, rerunAfterRestart: true });
-  t.deepEqual(result.cells.map((c) => c.status), ["passed", "error"]);
+  t.deepEqual(result.cells.map((c) => c.status), ["passed", "failed"]);
   t.like(result.cells[0]!.rerun, { status: "passed" });
-  t.like(result.cells[1]!.rerun, { status: "error" });
+  t.like(result.cells[1]!.rerun, { status: "failed" });
   t.regex(result.cells[1]!.error ?? "", /falhou ao rodar de novo, depois de reiniciar o kernel/);
 });
 

@@ -40,7 +40,7 @@ interface Report {
   istioVersion: string;
   target: string;
   mode: string;
-  notebooks: Array<{ file: string; ok: boolean; cells: Array<{ status: string; checks: Array<{ status: string; title: string }> }> }>;
+  notebooks: Array<{ file: string; ok: boolean; cells: Array<{ title: string; status: string; rerun?: { status: string }; checks: Array<{ status: string; title: string }> }> }>;
 }
 
 test.before(() => {
@@ -51,14 +51,16 @@ test.after.always(async () => {
   await lab(["down"]);
 });
 
-for (const version of ["1.8.1", "1.30.0"]) {
-  test.serial(`Istio ${version}: npm start brings up the lab, runs every notebook green and writes the reports, the tutorial and no secret`, async (t) => {
+// The current release also runs with --rerun: after each passing cell the kernel is restarted and the cell runs again,
+// which proves every cell is safe to run twice and after a kernel restart.
+for (const [version, rerun] of [["1.8.1", false], ["1.30.0", true]] as const) {
+  test.serial(`Istio ${version}: npm start${rerun ? " --rerun" : ""} brings up the lab, runs every notebook green${rerun ? " (each cell twice, the second time after a kernel restart)" : ""} and writes the reports, the tutorial and no secret`, async (t) => {
     t.timeout(30 * 60_000);
     const reset = await lab(["reset"]);
     t.is(reset.code, 0, reset.stderr);
     const out = path.join(tmp, `out-${version}`);
     const work = path.join(tmp, `work-${version}`, "vmintegration");
-    const ran = await main(["--out", out, "--istio-version", version, "--set", `WORK_DIR=${work}`]);
+    const ran = await main(["--out", out, "--istio-version", version, "--set", `WORK_DIR=${work}`, ...(rerun ? ["--rerun"] : [])]);
     t.is(ran.code, 0, `${ran.stdout.slice(-4000)}\n${ran.stderr.slice(-2000)}`);
     t.regex(ran.stdout, new RegExp(`==> alvo: lab · Istio ${version.replace(/\./g, "\\.")}`));
     t.regex(ran.stdout, /✔ \d+ verificações ✔, 0 ✘ em/);
@@ -70,6 +72,7 @@ for (const version of ["1.8.1", "1.30.0"]) {
     t.deepEqual(report.notebooks.map((n) => n.file), ["01_preparacao.ipynb", "02_execucao_istio.ipynb", "04_instalando_simul_shop.ipynb", "14_istio_vms.ipynb"]);
     const cells = report.notebooks.flatMap((n) => n.cells);
     t.deepEqual(cells.filter((c) => c.status !== "passed"), []);
+    if (rerun) t.deepEqual(cells.filter((c) => c.rerun?.status !== "passed").map((c) => c.title), [], "every cell passed again after a kernel restart");
     const checks = cells.flatMap((c) => c.checks);
     t.true(checks.length >= 60, `only ${checks.length} checks`);
     t.deepEqual(checks.filter((c) => c.status !== "pass").map((c) => c.title), []);

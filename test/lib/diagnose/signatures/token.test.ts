@@ -37,3 +37,10 @@ test("a failed istio-token check is explained from its claims", (t) => {
   const d = diagnose({ text: "", kind: "istio-token", context: { tokenClaims: claims, vmNamespace: "legacy", serviceAccount: "legacy-pegasus" }, now });
   t.deepEqual(d.map((x) => x.id), ["token-declaracoes/expirado"]);
 });
+
+test("a certificate request that could not reach istiod is not blamed on the token", (t) => {
+  const unreachable = '2026-11-25T20:18:28.690079Z\terror\tcitadelclient\tFailed to create certificate: rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing dial tcp 198.18.194.11:15012: i/o timeout"';
+  const ids = diagnose({ text: unreachable }).map((d) => d.id);
+  t.false(ids.some((id) => id.startsWith("token-recusado")), ids.join(", "));
+  t.true(ids.includes("istiod-inacessivel"), ids.join(", "));
+});
