@@ -10,37 +10,10 @@ import { X509Certificate } from "node:crypto";
 import path from "node:path";
 import tls from "node:tls";
 import { startIstioLab, waitFor, run, R, type IstioLab } from "../helpers/istio-lab.js";
+import { PAYMENT_APP_YAML } from "../helpers/payment-app.js";
 import { readVmFiles, TestVm, type AgentProcess, type VmFiles } from "../helpers/vm-agent.js";
 
-const SHOP = `
-apiVersion: v1
-kind: ServiceAccount
-metadata: { name: payment, namespace: shop }
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: payment, namespace: shop }
-spec:
-  replicas: 1
-  selector: { matchLabels: { app: payment } }
-  template:
-    metadata: { labels: { app: payment, version: v1 } }
-    spec:
-      serviceAccountName: payment
-      containers:
-      - name: payment
-        image: kdop/generic-service:0.0.5
-        env: [{ name: APP, value: payment }, { name: VERSION, value: v1 }]
-        ports: [{ containerPort: 8000, name: http }]
-        readinessProbe: { httpGet: { path: /healthz, port: 8000 }, periodSeconds: 2 }
----
-apiVersion: v1
-kind: Service
-metadata: { name: payment, namespace: shop, labels: { app: payment } }
-spec:
-  selector: { app: payment }
-  ports: [{ name: http, port: 8000, targetPort: 8000 }]
-`;
+const SHOP = PAYMENT_APP_YAML;
 
 /** Registers the scenario's tests for `version` (one test file per release: each owns instance 10 in turn). */
 export const eastWestScenario = (version: IstioVersion): void => {

@@ -9,37 +9,10 @@ import tls from "node:tls";
 import { agentProfile } from "../../../../lab/istio/agent/release.js";
 import { createCertificate } from "../../../../lab/istio/agent/rpc.js";
 import { generateCsr } from "../../../../lab/istio/agent/secrets.js";
+import { PAYMENT_APP_YAML } from "../helpers/payment-app.js";
 import { startIstioLab, waitFor, R, type IstioLab, type IstioVersion } from "../helpers/istio-lab.js";
 
-const APPS = `
-apiVersion: v1
-kind: ServiceAccount
-metadata: { name: payment, namespace: shop }
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: payment, namespace: shop }
-spec:
-  replicas: 1
-  selector: { matchLabels: { app: payment } }
-  template:
-    metadata: { labels: { app: payment, version: v1 } }
-    spec:
-      serviceAccountName: payment
-      containers:
-      - name: payment
-        image: kdop/generic-service:0.0.5
-        env: [{ name: APP, value: payment }, { name: VERSION, value: v1 }]
-        ports: [{ containerPort: 8000, name: http }]
-        readinessProbe: { httpGet: { path: /healthz, port: 8000 }, periodSeconds: 2 }
----
-apiVersion: v1
-kind: Service
-metadata: { name: payment, namespace: shop, labels: { app: payment } }
-spec:
-  selector: { app: payment }
-  ports: [{ name: http, port: 8000, targetPort: 8000 }]
----
+const APPS = `${PAYMENT_APP_YAML}---
 apiVersion: v1
 kind: Pod
 metadata: { name: sleep, namespace: shop, labels: { app: sleep } }
