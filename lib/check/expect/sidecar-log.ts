@@ -51,8 +51,9 @@ export const sidecarLogHealthy = (options: { version: string; tolerate?: readonl
       const shownLines = [
         ...(lastConnected !== -1 ? [entries[lastConnected]!] : []),
         ...(lastLost > lastConnected ? [entries[lastLost]!] : []),
-        ...errorsAfter.slice(0, 5),
-        ...(lastConnected === -1 ? entries.filter(isError).slice(0, 5) : []),
+        // The latest errors say what is wrong now (when it never connected, these are all the log's errors, and the
+        // log may still hold an earlier start's errors first).
+        ...errorsAfter.slice(-5),
       ];
       const received_ = [
         `conexão ADS: ${connected ? "ativa" : lastConnected === -1 ? "nenhuma linha de conexão no log" : "perdida depois da última conexão"}`,

@@ -47,3 +47,12 @@ test("an empty log fails, and a bad version is refused", (t) => {
   t.is(sidecarLogHealthy({ version: "1.8.1" }).evaluate("").detail, "o log não tem linhas do sidecar: ele já foi iniciado?");
   t.throws(() => sidecarLogHealthy({ version: "latest" }), { instanceOf: InputError });
 });
+
+test("never connected: the latest errors are shown (an earlier start's errors may still open the log)", (t) => {
+  const old = Array.from({ length: 6 }, (_, i) => `2026-11-25T20:18:2${i}.000000Z\terror\tcitadelclient\tFailed to create certificate: rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing dial tcp 198.18.194.11:15012: i/o timeout"`);
+  const now = "2026-11-25T20:30:00.000000Z\terror\tcitadelclient\tFailed to create certificate: rpc error: code = Unauthenticated desc = request authenticate failure";
+  const v = sidecarLogHealthy({ version: "1.8.1" }).evaluate([...old, now].join("\n"));
+  t.false(v.ok);
+  t.regex(v.received, /request authenticate failure/);
+  t.notRegex(v.received, /20:18:20/);
+});
