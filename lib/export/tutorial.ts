@@ -1,5 +1,6 @@
 // `npm run export`: notebooks (executed, or else run in plan mode) → tutorial.md (with media/ next to it) and a
 // self-contained tutorial.html.
+import { projectRoot } from "../project.js";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { looksSecret, Masker } from "../redact/masker.js";
@@ -56,8 +57,12 @@ export const exportTutorial = async (options: ExportOptions): Promise<ExportResu
   const localImage = (src: string): string | undefined => {
     if (/^(https?:|data:)/.test(src)) return undefined;
     const ref = imageRefs.find((r) => r.src === src);
-    const abs = path.resolve(ref?.from ?? ".", src);
-    return existsSync(abs) ? abs : undefined;
+    // An executed copy (out/notebooks/) keeps the source's relative links: fall back to the project's notebooks/.
+    for (const base of [ref?.from ?? ".", path.join(projectRoot(), "notebooks")]) {
+      const abs = path.resolve(base, src);
+      if (existsSync(abs)) return abs;
+    }
+    return undefined;
   };
   const mdImage = (src: string): string => {
     const abs = localImage(src);
