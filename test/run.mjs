@@ -9,13 +9,17 @@ let passed = 0;
 let failed = 0;
 let summary = "";
 let pending = "";
+let details = false;
 const scan = (chunk) => {
   const text = pending + chunk.toString("utf8");
   const lines = text.split("\n");
   pending = lines.pop() ?? "";
   for (const line of lines) {
-    if (/^\s*✔ /.test(line)) passed++;
-    else if (/^\s*✘ /.test(line)) failed++;
+    // The per-test lines come first; after ava's first "─" separator come failure details, which may quote ✔/✘
+    // lines of the programs under test: only the per-test lines count.
+    if (/^\s*─\s*$/.test(line)) details = true;
+    if (!details && /^\s*✔ /.test(line)) passed++;
+    else if (!details && /^\s*✘ \[/.test(line)) failed++;
     summary = (summary + line + "\n").slice(-20000);
   }
 };

@@ -3,6 +3,7 @@
 import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { forgetProcess, listProcessRecords, stopRecordedProcess } from "../../host/pidfile.js";
+import { host } from "../../net/ip.js";
 import { listNetns, removeNetns } from "../../net/netns.js";
 import type { LabNetPlan } from "../../net/plan.js";
 
@@ -21,6 +22,10 @@ export const cleanUpKubeletLeftovers = async ({ plan, runDir, stateDir }: { plan
     );
   }
   for (const netns of await listNetns()) if (netns.startsWith(`${plan.prefix}-p-`)) await removeNetns(netns);
+  // A pod namespace still held by a process that has not gone yet keeps its veth on the bridge after the name is
+  // removed: delete the host ends (`<prefix>p<short>`, which takes the pair with it).
+  const links = await host(["ip", "-o", "link", "show"], { allowFailure: true });
+  for (const m of links.stdout.matchAll(new RegExp(`^\\d+: (${plan.prefix}p[0-9a-f]+)@`, "gm"))) await host(["ip", "link", "del", m[1]!], { allowFailure: true });
   let etc: string[] = [];
   try {
     etc = await readdir("/etc/netns");

@@ -41,6 +41,12 @@ export interface StartOptions {
   onKernelStderr?: (text: string) => void;
 }
 
+/** What a kernel prints when one of its ports was taken between our pick and its bind. */
+const PORT_TAKEN = /Address already in use|Socket is blocked by a bind or unbind operation|EADDRINUSE/;
+
+/** The kernel could not bind a port picked for it. */
+class PortTakenError extends Error {}
+
 const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
     const server = createServer();
@@ -77,6 +83,18 @@ export class KernelClient {
 
   /** Starts a kernel from its spec and waits until it answers. */
   static async start(options: StartOptions): Promise<KernelClient> {
+    // The ports are picked free here and bound by the kernel a moment later: another kernel starting at the same time
+    // (parallel runs, --rerun's restarts) can take one first, and the kernel cannot bind it. Start again on new ports.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await KernelClient.#startOnce(options);
+      } catch (error) {
+        if (attempt >= 3 || !(error instanceof PortTakenError)) throw error;
+      }
+    }
+  }
+
+  static async #startOnce(options: StartOptions): Promise<KernelClient> {
     const dir = mkdtempSync(path.join(os.tmpdir(), "runbook-kernel-"));
     const [shellPort, iopubPort, stdinPort, controlPort, hbPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
     const key = randomBytes(32).toString("hex");
@@ -169,6 +187,10 @@ export class KernelClient {
   async #waitReady(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
+      if (PORT_TAKEN.test(this.#stderrTail)) {
+        await this.shutdown();
+        throw new PortTakenError(this.#stderrTail.trim().split("\n").slice(-2).join(" | "));
+      }
       if (this.#dead) throw new Error(this.#dead);
       const id = await this.#request(this.#shell, "kernel_info_request", {});
       const reply = await new Promise<JupyterMessage | undefined>((resolve) => {
