@@ -100,6 +100,8 @@ export class Cleanup {
   async run({ confirm }: { confirm: string }): Promise<void> {
     const { session, kubectl, istioctl, vm, course } = this.deps;
     const context = sessionContext(session) ?? "";
+    // A plan removes nothing: it records the cleanup's commands without asking for the confirmation.
+    if (session.mode === "plan") confirm = context;
     if (!confirm) {
       throw new InputError(
         "a limpeza não foi confirmada: nada foi removido",
