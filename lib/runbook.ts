@@ -64,7 +64,7 @@ export class Runbook {
     this.workDir = new WorkDir(session);
     this.show = new Show(session);
     this.cleanup = new Cleanup({ session, kubectl: this.kubectl, istioctl: this.istioctl, vm: this.vm, course: this.course });
-    this.expect = new CourseChecks({ session, kubectl: this.kubectl, vm: this.vm, course: this.course, verifySnapshot: () => this.cleanup.verify() });
+    this.expect = new CourseChecks({ session, kubectl: this.kubectl, vm: this.vm, verifySnapshot: () => this.cleanup.verify() });
     this.monitor = new Monitor({ session, kubectl: this.kubectl, vm: this.vm });
     this.dns = new DnsStory({ session, vm: this.vm });
   }

@@ -8,7 +8,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { forgetProcess, isAlive, readProcessRecord, recordProcess, stopRecordedProcess, type ProcessRecord } from "../host/pidfile.js";
 import { mountsBelow, removeTree } from "../host/tree.js";
-import { host, inNetns } from "../net/ip.js";
+import { host } from "../net/ip.js";
 import { attachNetns, listNetns, removeNetns } from "../net/netns.js";
 import type { LabNetPlan } from "../net/plan.js";
 import { projectRoot, type LabPaths } from "../paths.js";

@@ -51,7 +51,6 @@ export class Cleanup {
   /** Reads the facts that the chapter changes. */
   async take(): Promise<Snapshot> {
     const { session, kubectl, vm } = this.deps;
-    const p = session.params;
     const items = async (resource: string, namespaced = true): Promise<string[]> => {
       const r = await kubectl.get({ resource, ...(namespaced ? { allNamespaces: true } : {}), output: "json", nothrow: true, quiet: true });
       if (!r.ok) return [];

@@ -22,7 +22,6 @@ import type { Session } from "../run/session.js";
 import type { Vm } from "../vm/vm.js";
 import { PodProbe, nslookupAddresses } from "./probes.js";
 import { SIMUL_SHOP_SERVICES } from "./simul-shop.js";
-import type { Course } from "./course.js";
 
 type Obj = Record<string, any>;
 
@@ -31,7 +30,6 @@ export interface CourseChecksDeps {
   session: Session;
   kubectl: Kubectl;
   vm: Vm;
-  course: Course;
   /** The cleanup's snapshot comparison (lib/course/cleanup.ts). */
   verifySnapshot: () => Promise<CheckResult<unknown>>;
 }
@@ -58,7 +56,6 @@ export class CourseChecks {
   readonly #s: Session;
   readonly #k: Kubectl;
   readonly #vm: Vm;
-  readonly #course: Course;
   readonly #verifySnapshot: () => Promise<CheckResult<unknown>>;
 
   constructor(deps: CourseChecksDeps) {
@@ -66,7 +63,6 @@ export class CourseChecks {
     this.#s = deps.session;
     this.#k = deps.kubectl;
     this.#vm = deps.vm;
-    this.#course = deps.course;
   }
 
   get #p() {

@@ -168,7 +168,6 @@ export class PodWorker {
   private async setUpSandbox(): Promise<boolean> {
     const { plan, stateDir, runDir } = this.ctx;
     const uid = this.pod.metadata.uid!;
-    const ns = this.pod.metadata.namespace ?? "default";
     for (let attempt = 0; !this.stopping; attempt++) {
       try {
         const ip = await this.ctx.ipam.allocate(uid);

@@ -67,7 +67,7 @@ export class GatewayProxy {
   private quitHandlers: (() => void)[] = [];
   private readonly ports: { admin: number; prometheus: number; agent: number };
 
-  private constructor(private readonly options: GatewayProxyOptions) {
+  private constructor(options: GatewayProxyOptions) {
     this.profile = dataPlaneProfile(options.istioVersion);
     this.log = new IstioLogger(options.logLine);
     this.ports = { admin: 15000, prometheus: 15090, agent: 15020, ...options.ports };

@@ -35,7 +35,7 @@ export class ConfigStore {
 
   constructor(
     readonly rest: KubeRest,
-    private readonly o: { istioNamespace: string; minor: number; onChange: (kind: StoreKind, event: InformerEvent) => void; log: (message: string) => void },
+    o: { istioNamespace: string; minor: number; onChange: (kind: StoreKind, event: InformerEvent) => void; log: (message: string) => void },
   ) {
     const add = (kind: StoreKind, path: string | (() => Promise<string | undefined>)) =>
       this.informers.set(kind, new Informer(rest, path, (e) => o.onChange(kind, e), o.log));

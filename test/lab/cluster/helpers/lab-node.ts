@@ -1,11 +1,11 @@
 // A one-node lab for the kubelet, proxy and DNS tests on lab instance 5: the bridge, a FakeClusterApi (or any
 // ClusterApi), the ServiceProxy and the Kubelet, with helpers to create pods, wait for them and exec into them.
 // Test files that run pods take a lock, so only one at a time uses instance 5's bridge and addresses.
-import { mkdir, mkdtemp, rm, writeFile, readFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { setTimeout as sleep } from "node:timers/promises";
+import { waitFor } from "./node-cluster.js";
 import type { ClusterApi, KubeObject } from "../../../../lab/cluster/contracts.js";
 import { Kubelet } from "../../../../lab/cluster/kubelet/kubelet.js";
 import { defaultImageCatalog, nodeProgram } from "../../../../lab/cluster/kubelet/images.js";
@@ -13,52 +13,19 @@ import { ServiceProxy } from "../../../../lab/cluster/proxy/proxy.js";
 import { ensureBridge, linkExists, removeBridge } from "../../../../lab/net/bridge.js";
 import { ensureForwardAccept, removeForwardAccept } from "../../../../lab/host/forward.js";
 import { labNetPlan } from "../../../../lab/net/plan.js";
+import { acquireLock } from "../../../../lab/host/lock.js";
 import { FakeClusterApi, T } from "./fake-api.js";
 
 /** The lab instance the cluster tests use. */
 export const plan = labNetPlan(5);
 
-const LOCK = "/run/ilab5-cluster-tests.lock";
+/** The lock folder of instance 5 (one test process at a time uses its bridge and addresses). */
+export const INSTANCE_LOCK = "/run/ilab5-cluster-tests.lock";
 
-const processAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+/** Takes the instance-5 test lock (one test process at a time; a dead owner's lock is taken over). */
+export const lockInstance = (): Promise<() => Promise<void>> => acquireLock(INSTANCE_LOCK);
 
-/** Takes the instance-5 test lock (a folder holding the owner's pid; a dead owner's lock is taken over). */
-export const lockInstance = async (): Promise<() => Promise<void>> => {
-  for (;;) {
-    try {
-      await mkdir(LOCK);
-      await writeFile(path.join(LOCK, "pid"), String(process.pid));
-      return async () => void (await rm(LOCK, { recursive: true, force: true }));
-    } catch {
-      const owner = Number(await readFile(path.join(LOCK, "pid"), "utf8").catch(() => "0"));
-      if (owner && !processAlive(owner)) await rm(LOCK, { recursive: true, force: true });
-      else await sleep(250);
-    }
-  }
-};
-
-/** Polls `probe` until it returns a value other than undefined/false; throws with `what` after `timeoutMs`. */
-export const waitFor = async <R>(what: string, probe: () => Promise<R | undefined | false> | R | undefined | false, timeoutMs = 60_000): Promise<R> => {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const r = await probe();
-      if (r !== undefined && r !== false) return r as R;
-    } catch (error) {
-      lastError = error;
-    }
-    await sleep(200);
-  }
-  throw new Error(`timed out waiting for ${what}${lastError ? `: ${String((lastError as Error).message ?? lastError)}` : ""}`);
-};
+export { waitFor } from "./node-cluster.js";
 
 /** The result of an exec. */
 export interface ExecResult {
