@@ -33,6 +33,8 @@ export const host = async (
         resolve({ stdout, stderr: stderr || (error && !stderr ? String(error.message) : ""), exitCode: code });
       },
     );
+    // A program that exits without reading all its input (ip -batch on an error) must not crash the lab (EPIPE).
+    child.stdin?.on("error", () => undefined);
     if (options.input !== undefined) child.stdin?.end(options.input);
   });
   if (result.exitCode !== 0 && !options.allowFailure) throw new HostCommandError(argv, result);

@@ -638,7 +638,8 @@ export class CourseChecks {
       run: () => report,
       expect: (r: TrafficLike) => {
         const ok = [r.toVm, r.fromVm].every((d) => d.calls > 0 && Object.keys(d.statuses).every((c) => c.startsWith("2")));
-        return verdict(ok, "respostas 2xx em todas as chamadas", `${r.toVm.direction}: ${codes(r.toVm.statuses)}; ${r.fromVm.direction}: ${codes(r.fromVm.statuses)}`);
+        const samples = [r.toVm, r.fromVm].flatMap((d) => (d.failure ? [`uma chamada ${d.direction} que falhou respondeu HTTP ${d.failure.status}: ${d.failure.body || "(sem corpo)"}`] : []));
+        return verdict(ok, "respostas 2xx em todas as chamadas", [`${r.toVm.direction}: ${codes(r.toVm.statuses)}; ${r.fromVm.direction}: ${codes(r.fromVm.statuses)}`, ...samples].join("\n"));
       },
     });
   }
@@ -669,8 +670,8 @@ export class CourseChecks {
 
 /** Extra course checks that need other modules. */
 export interface TrafficLike {
-  toVm: { direction: string; calls: number; statuses: Record<string, number> };
-  fromVm: { direction: string; calls: number; statuses: Record<string, number> };
+  toVm: { direction: string; calls: number; statuses: Record<string, number>; failure?: { status: string; body: string } };
+  fromVm: { direction: string; calls: number; statuses: Record<string, number>; failure?: { status: string; body: string } };
 }
 
 const tryJson = (text: string): unknown => {

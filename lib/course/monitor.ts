@@ -23,6 +23,8 @@ export interface DirectionSummary {
   avgMs: number;
   p95Ms: number;
   maxMs: number;
+  /** One failing answer, fetched again with its body when some calls did not answer 2xx (the loop discards bodies). */
+  failure?: { status: string; body: string };
 }
 
 /** What generateTraffic observed. */
@@ -37,6 +39,18 @@ const WRITE_OUT = "%{http_code} %{time_total}\\n";
 /** The shell loop of the course (`for i in $(seq 1 N); do curl …; done`), printing status and time per call. */
 export const curlLoop = (url: string, times: number): string =>
   `for i in $(seq 1 ${times}); do curl -s -o /dev/null -m 10 -w ${quote(WRITE_OUT)} ${quote(url)}; done`;
+
+/** One call that keeps the body and ends with the status line (`BODY\nSTATUS`), to show what a failing call answered. */
+export const curlOnce = (url: string): string => `curl -s -m 10 -w ${quote("\n%{http_code}")} ${quote(url)}`;
+
+/** Reads curlOnce's output: the last line is the status, the rest the body (cut to 600 characters). */
+export const parseCurlOnce = (output: string): { status: string; body: string } => {
+  const lines = output.replace(/\n$/, "").split("\n");
+  const status = /^\d{3}$/.test(lines.at(-1) ?? "") ? lines.pop()! : "000";
+  return { status, body: lines.join("\n").trim().slice(0, 600) };
+};
+
+const failing = (d: DirectionSummary): boolean => Object.keys(d.statuses).some((c) => !c.startsWith("2"));
 
 /** Summarises the `status seconds` lines of curlLoop. */
 export const summarize = (args: { direction: string; from: string; to: string; url: string; output: string }): DirectionSummary => {
@@ -78,13 +92,16 @@ export class Monitor {
     const p = this.deps.session.params;
     const vmUrl = `${p.VM_APP}.${p.VM_NAMESPACE}.svc.cluster.local:8000`;
     const clusterUrl = "payment.default.svc.cluster.local:8000";
-    const a: CommandResult = await this.deps.kubectl.exec({ target: "svc/payment", container: "payment", command: ["sh", "-c", curlLoop(vmUrl, toVm)], nothrow: true, timeoutMs: 60_000 + toVm * 11_000 });
-    const b: CommandResult = await this.deps.vm.ssh({ argv: ["sh", "-c", curlLoop(clusterUrl, fromVm)], nothrow: true, timeoutMs: 60_000 + fromVm * 11_000 });
-    return {
-      toVm: summarize({ direction: "cluster → VM", from: "payment", to: p.VM_APP, url: vmUrl, output: a.stdout }),
-      fromVm: summarize({ direction: "VM → cluster", from: p.VM_APP, to: "payment", url: clusterUrl, output: b.stdout }),
-      planned: a.planned || b.planned,
-    };
+    const fromPod = (command: string, timeoutMs: number) => this.deps.kubectl.exec({ target: "svc/payment", container: "payment", command: ["sh", "-c", command], nothrow: true, timeoutMs });
+    const fromTheVm = (command: string, timeoutMs: number) => this.deps.vm.ssh({ argv: ["sh", "-c", command], nothrow: true, timeoutMs });
+    const a: CommandResult = await fromPod(curlLoop(vmUrl, toVm), 60_000 + toVm * 11_000);
+    const b: CommandResult = await fromTheVm(curlLoop(clusterUrl, fromVm), 60_000 + fromVm * 11_000);
+    const toVmSummary = summarize({ direction: "cluster → VM", from: "payment", to: p.VM_APP, url: vmUrl, output: a.stdout });
+    const fromVmSummary = summarize({ direction: "VM → cluster", from: p.VM_APP, to: "payment", url: clusterUrl, output: b.stdout });
+    // What a failing call answers says why (Envoy's 503 body names the reset reason): one more call, keeping the body.
+    if (failing(toVmSummary)) toVmSummary.failure = parseCurlOnce((await fromPod(curlOnce(vmUrl), 30_000)).stdout);
+    if (failing(fromVmSummary)) fromVmSummary.failure = parseCurlOnce((await fromTheVm(curlOnce(clusterUrl), 30_000)).stdout);
+    return { toVm: toVmSummary, fromVm: fromVmSummary, planned: a.planned || b.planned };
   }
 
   /** The per-direction table. */

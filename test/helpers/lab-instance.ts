@@ -27,6 +27,7 @@ export const runProcess = (argv: readonly string[], { input, timeoutMs = 120_000
       const code = error ? (typeof (error as NodeJS.ErrnoException).code === "number" ? Number((error as NodeJS.ErrnoException).code) : child.exitCode ?? 1) : 0;
       resolve({ stdout, stderr, exitCode: code });
     });
+    child.stdin?.on("error", () => undefined); // a program that exits without reading its input
     if (input !== undefined) child.stdin?.end(input);
   });
 

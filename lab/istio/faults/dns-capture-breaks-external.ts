@@ -69,6 +69,9 @@ interface ResolvRecord {
   resolvConf: string;
 }
 
+/** Restarts the sidecar when it runs, so its DNS proxy and capture read the resolver now in /etc/resolv.conf (as on a VM that always had it). */
+const restartRunningSidecar = (ctx: LabContext) => runInVm(ctx, ["sh", "-c", "if systemctl is-active --quiet istio; then systemctl restart istio; fi"], { allowFailure: true });
+
 const resolvConfUsesStub = async (ctx: LabContext): Promise<boolean> => /^\s*nameserver\s+127\.0\.0\.53\s*$/m.test((await readVmFile(ctx, "/etc/resolv.conf")) ?? "");
 
 /** The VM behind a systemd-resolved-like stub. */
@@ -86,6 +89,7 @@ export const dnsCaptureBreaksExternalFault: LabFault = {
     await writeVmFile(ctx, RESOLVED_FILES.unit, RESOLVED_UNIT, { mode: "644" });
     await runInVm(ctx, ["systemctl", "enable", "--now", "systemd-resolved"]);
     await runInVm(ctx, ["ln", "-sfn", "../run/systemd/resolve/stub-resolv.conf", "/etc/resolv.conf"]);
+    await restartRunningSidecar(ctx);
   },
   async clear(ctx) {
     const record = await recall<ResolvRecord>(ctx, FAULT);
@@ -96,6 +100,7 @@ export const dnsCaptureBreaksExternalFault: LabFault = {
         await runInVm(ctx, ["rm", "-f", "/etc/resolv.conf"]);
         await writeVmFile(ctx, "/etc/resolv.conf", record.resolvConf, { mode: "644" });
       }
+      await restartRunningSidecar(ctx);
     }
     await forget(ctx, FAULT);
   },

@@ -76,6 +76,7 @@ const execute = (argv: readonly string[], print: (text: string) => void, { quiet
     child.stderr?.on("data", (chunk: Buffer) => process.stderr.write(chunk));
     child.once("error", () => resolve(127));
     child.once("close", (code) => resolve(code ?? 1));
+    child.stdin?.on("error", () => undefined); // a program that exits without reading its input
     if (input !== undefined) child.stdin?.end(input);
   });
 

@@ -1,4 +1,5 @@
-// Is the VM's sidecar healthy, judging by its log? The ADS connection to istiod must be up at the end of the log
+// Is the VM's sidecar healthy, judging by its log? Only the latest start counts (the log is appended to across
+// restarts; pilot-agent opens each start with its "Version 1.x.y-…" line). The ADS connection to istiod must be up at the end of the log
 // (1.8: "connecting to upstream XDS server" with no failure after it; 1.9+: "connected to upstream XDS server"), and
 // no error line may follow it. A disconnection followed by a reconnection is normal; warnings are tolerated, and
 // so is the first start's "cannot load key pair, using token instead".
@@ -22,6 +23,9 @@ export const xdsMarkers = (minor: number): { connected: RegExp; lost: RegExp; ce
         certificate: /generated new workload certificate|SDS: PUSH request for .*resource:default|pushed key\/cert pair to proxy/,
       };
 
+/** pilot-agent's first line of each start (after its FLAG lines): `Version 1.8.1-<sha>-Clean`. */
+export const AGENT_START = /^Version \d+\.\d+\.\d+\S*$/;
+
 /** Error lines that are normal on a first start. */
 export const TOLERATED_ERRORS: readonly RegExp[] = [/using token instead/, /cannot load key pair/];
 
@@ -39,7 +43,10 @@ export const sidecarLogHealthy = (options: { version: string; tolerate?: readonl
     expected,
     spec: { version: version.text },
     evaluate: (received): Verdict => {
-      const entries = parseIstioLog(textFrom(received)).filter((e) => e.format !== "other");
+      const all = parseIstioLog(textFrom(received)).filter((e) => e.format !== "other");
+      const lastStart = findLastIndex(all, (e) => AGENT_START.test(e.message.trim()));
+      const earlierStarts = all.filter((e) => AGENT_START.test(e.message.trim())).length - (lastStart === -1 ? 0 : 1);
+      const entries = lastStart === -1 ? all : all.slice(lastStart);
       const isError = (e: IstioLogEntry) => (e.severity === "error" || e.severity === "fatal") && !tolerated.some((t) => t.test(e.message));
       const lastConnected = findLastIndex(entries, (e) => markers.connected.test(e.message));
       const lastLost = findLastIndex(entries, (e) => markers.lost.test(e.message));
@@ -56,12 +63,13 @@ export const sidecarLogHealthy = (options: { version: string; tolerate?: readonl
         ...errorsAfter.slice(-5),
       ];
       const received_ = [
+        ...(earlierStarts > 0 ? [`último início do sidecar: ${entries[0]!.raw.split("\n")[0]} (${earlierStarts} início(s) anterior(es) no log, ignorados)`] : []),
         `conexão ADS: ${connected ? "ativa" : lastConnected === -1 ? "nenhuma linha de conexão no log" : "perdida depois da última conexão"}`,
         `certificado entregue ao Envoy: ${certificate ? "sim" : "não visto"}; Envoy pronto: ${ready ? "sim" : "não visto"}`,
         `erros depois da conexão: ${errorsAfter.length}${earlierErrors.length ? ` (antes dela: ${earlierErrors.length}, já superados)` : ""}`,
         ...[...new Set(shownLines)].sort((a, b) => a.line - b.line).map((e) => e.raw.split("\n")[0]!),
       ].join("\n");
-      const data = { connected, certificate, ready, errorsAfterConnection: errorsAfter.length, resolvedErrors: earlierErrors.length, entries: entries.length };
+      const data = { connected, certificate, ready, errorsAfterConnection: errorsAfter.length, resolvedErrors: earlierErrors.length, entries: entries.length, earlierStarts };
       if (entries.length === 0) return { ok: false, expected, received: "(log vazio ou sem linhas do istio-agent)", detail: "o log não tem linhas do sidecar: ele já foi iniciado?", data };
       if (!connected) {
         return { ok: false, expected, received: received_, detail: lastConnected === -1 ? "o sidecar nunca abriu a conexão ADS com o istiod" : "a última conexão ADS com o istiod caiu e não voltou", data };

@@ -1,6 +1,19 @@
 // The sidecar on the VM: package not installed yet (folders, user and unit missing), service stopped or not enabled.
 import { findAny, findLine, or } from "../evidence.js";
-import type { Signature } from "../types.js";
+import type { Signature, SignatureInput } from "../types.js";
+
+/** The states that `systemctl is-active istio` and `systemctl is-enabled istio` printed, one line each in command order (also when one command runs both). */
+export const unitStates = (input: SignatureInput): { active?: string; enabled?: string } => {
+  const command = input.result?.command ?? "";
+  const verbs = [...command.matchAll(/systemctl\b[^;&|]*?\b(is-active|is-enabled)\b[^;&|]*?\bistio\b/g)].map((m) => m[1]!);
+  const lines = (input.result?.stdout ?? "").split("\n").map((l) => l.trim()).filter(Boolean);
+  const states: { active?: string; enabled?: string } = {};
+  verbs.forEach((verb, i) => {
+    const line = lines[i];
+    if (line !== undefined) states[verb === "is-active" ? "active" : "enabled"] = line;
+  });
+  return states;
+};
 
 /** Files and the istio-proxy user that only the package creates are missing. */
 const packageMissing: Signature = {
@@ -31,8 +44,8 @@ const notRunning: Signature = {
   detect: (input) => {
     const hit = findAny(input.text, [/Failed to connect to (?:localhost|127\.0\.0\.1) port 15000/, /Active: (inactive|failed) /]);
     const command = input.result?.command ?? "";
-    const state = input.result?.stdout.trim();
-    const isActive = /systemctl\b.*\bis-active\b.*\bistio\b/.test(command) && state !== undefined && /^(inactive|failed|activating|deactivating)$/.test(state);
+    const state = unitStates(input).active;
+    const isActive = state !== undefined && /^(inactive|failed|activating|deactivating)$/.test(state);
     if (!hit && !isActive) return undefined;
     return {
       cause: `o sidecar (serviço istio) não está rodando na VM${isActive ? ` (estado: ${state})` : ""}`,
@@ -48,8 +61,8 @@ const notEnabled: Signature = {
   specificity: 85,
   detect: (input) => {
     const command = input.result?.command ?? "";
-    const state = input.result?.stdout.trim();
-    if (!/systemctl\b.*\bis-enabled\b.*\bistio\b/.test(command) || !state || !/^(disabled|masked|static|indirect)$/.test(state)) return undefined;
+    const state = unitStates(input).enabled;
+    if (!state || !/^(disabled|masked|static|indirect)$/.test(state)) return undefined;
     return {
       cause: `o serviço istio não está habilitado (estado: ${state}): ele não volta sozinho depois de reiniciar a VM`,
       fix: state === "masked" ? "rode `sudo systemctl unmask istio` e `sudo systemctl enable istio`" : "rode `sudo systemctl enable istio`",

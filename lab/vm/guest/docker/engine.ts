@@ -186,6 +186,7 @@ export class Engine {
     };
     capture(child.stdout!, "stdout");
     capture(child.stderr!, "stderr");
+    child.stdin!.on("error", () => undefined); // a container that ends before reading its "go" must not crash dockerd
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
     // unshare creates the namespaces, then forks the container's init (which waits on stdin): once that child exists,
     // /proc/<unshare pid>/ns/net is the container's network namespace and can be wired.

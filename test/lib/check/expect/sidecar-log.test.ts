@@ -56,3 +56,24 @@ test("never connected: the latest errors are shown (an earlier start's errors ma
   t.regex(v.received, /request authenticate failure/);
   t.notRegex(v.received, /20:18:20/);
 });
+
+const start = (at: string, version = "1.8.1-5f6b3c4bbc3f1ffa2fe8a1b7fa55a32d6a9e5e6d") => `${at}\tinfo\tVersion ${version}-Clean`;
+const unreachable = (at: string) => `${at}\terror\tcitadelclient\tFailed to create certificate: rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing dial tcp 198.18.194.11:15012: i/o timeout"`;
+
+test("only the latest start counts: a restart after a fixed fault is healthy, and the old errors are not shown", (t) => {
+  const log = [start("2026-11-25T20:00:00.000000Z"), unreachable("2026-11-25T20:00:10.000000Z"), start("2026-11-25T20:05:00.000000Z"), SEED_LOG].join("\n");
+  const v = sidecarLogHealthy({ version: "1.8.1" }).evaluate(log);
+  t.true(v.ok, v.received);
+  t.like(v.data, { earlierStarts: 1, resolvedErrors: 0 });
+  t.notRegex(v.received, /i\/o timeout/);
+  t.regex(v.received, /último início do sidecar: 2026-11-25T20:05:00\.000000Z\tinfo\tVersion 1\.8\.1-/);
+});
+
+test("only the latest start counts: a healthy earlier start does not hide a restart that never connected", (t) => {
+  const log = [start("2026-11-25T20:00:00.000000Z"), SEED_LOG, start("2026-11-25T20:05:00.000000Z"), unreachable("2026-11-25T20:05:10.000000Z")].join("\n");
+  const v = sidecarLogHealthy({ version: "1.8.1" }).evaluate(log);
+  t.false(v.ok);
+  t.is(v.detail, "o sidecar nunca abriu a conexão ADS com o istiod");
+  t.regex(v.received, /i\/o timeout/);
+  t.notRegex(v.received, /pushed key\/cert pair/);
+});

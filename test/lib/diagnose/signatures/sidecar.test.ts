@@ -33,3 +33,12 @@ test("the unit is not enabled", (t) => {
   t.is(d!.fix, "rode `sudo systemctl enable istio`");
   t.regex(diagnose({ result: { stdout: "masked\n", stderr: "", exitCode: 1, command: "systemctl is-enabled istio" } })[0]!.fix, /unmask/);
 });
+
+test("one command asking both (the runbook's check): each line is read as its own state, stopped and not enabled after a reboot", (t) => {
+  const command = "ssh-vm sh -c 'systemctl is-active istio; systemctl is-enabled istio'";
+  const ids = diagnose({ result: { stdout: "inactive\ndisabled\n", stderr: "", exitCode: 1, command } }).map((d) => d.id);
+  t.deepEqual(ids.sort(), ["sidecar-nao-habilitado", "sidecar-parado"]);
+  t.deepEqual(diagnose({ result: { stdout: "active\nenabled\n", stderr: "", exitCode: 0, command } }), []);
+  // Started by hand and never enabled: only the enablement is wrong.
+  t.deepEqual(diagnose({ result: { stdout: "active\ndisabled\n", stderr: "", exitCode: 1, command } }).map((d) => d.id), ["sidecar-nao-habilitado"]);
+});

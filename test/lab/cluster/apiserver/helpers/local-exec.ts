@@ -14,6 +14,7 @@ export const localExecComponent = (containers: string[]): ClusterComponent => ({
       const err: Array<(c: Buffer) => void> = [];
       child.stdout.on("data", (c: Buffer) => out.forEach((l) => l(c)));
       child.stderr.on("data", (c: Buffer) => err.forEach((l) => l(c)));
+      child.stdin.on("error", () => undefined); // a command that exits before reading its input
       if (!request.stdin) child.stdin.end();
       const exited = new Promise<{ exitCode: number | null; signal: string | null }>((resolve) => {
         child.on("error", () => resolve({ exitCode: 127, signal: null }));

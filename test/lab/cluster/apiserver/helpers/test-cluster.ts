@@ -43,6 +43,7 @@ export const startTestCluster = async (options: Partial<ClusterOptions> = {}): P
         clearTimeout(timer);
         resolve({ code: code ?? -1, stdout, stderr });
       });
+      child.stdin.on("error", () => undefined); // a program that does not read its stdin
       child.stdin.end(opts.input ?? "");
     });
   return {

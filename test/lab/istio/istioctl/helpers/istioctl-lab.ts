@@ -47,6 +47,7 @@ const run = (file: string, args: string[], { input, cwd, env }: { input?: string
     child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
     child.once("error", reject);
     child.once("close", (code) => resolve({ exitCode: code ?? -1, stdout, stderr }));
+    child.stdin.on("error", () => undefined); // a program that does not read its stdin
     child.stdin.end(input ?? "");
   });
 
