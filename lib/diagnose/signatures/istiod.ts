@@ -17,7 +17,30 @@ const istiodUnreachable: Signature = {
       /curl: \(\d+\) Failed to connect to (\S+) port 15012(?: after \d+ ms)?: (Timeout was reached|Connection refused|Connection timed out|No route to host|Couldn't connect to server)/,
       /nc: connect to (\S+) port 15012 \(tcp\) (?:failed: )?(Connection refused|timed out|No route to host)/,
     ]);
-    if (!hit) return undefined;
+    if (!hit) {
+      // The gateway took the connection and closed it before TLS: nothing behind it answers 15012.
+      const closed = findLine(input.text, /(?:Failed to create certificate|upstream grpc client|connection error).*transport: authentication handshake failed: EOF/);
+      const ew = or(input.context.eastWestAddress, "<IP do gateway>");
+      const ns = input.context.istioNamespace;
+      // The agent's xDS proxy gave up waiting for the connection: the gateway is unreachable or has no istiod behind it.
+      const deadline = closed ? undefined : findLine(input.text, /failed to connect to upstream (\S+?):15012: context deadline exceeded/);
+      if (deadline) {
+        return {
+          cause: `o sidecar não conseguiu abrir a conexão com o istiod (${deadline.match[1]}:15012) dentro do prazo: a VM não alcança o east-west gateway, ou o gateway não tem um istiod pronto para onde encaminhar`,
+          fix: `da VM, teste \`nc -vz ${ew} 15012\`; no cluster, confira \`kubectl -n ${ns} get deployment istiod\` e \`kubectl -n ${ns} get endpoints istiod\`; depois reinicie o sidecar: \`sudo systemctl restart istio\``,
+          evidence: deadline.line,
+          specificity: 80,
+          variant: "prazo-esgotado",
+        };
+      }
+      if (!closed) return undefined;
+      return {
+        cause: `a VM chega ao east-west gateway (${ew}:15012), mas ele fecha a conexão antes do TLS: não há istiod pronto atrás dele (Deployment parado ou sem réplicas, ou o gateway não encaminha a porta 15012 ao istiod)`,
+        fix: `confira o istiod: \`kubectl -n ${ns} get deployment istiod\` e \`kubectl -n ${ns} get endpoints istiod\` (se preciso, \`kubectl -n ${ns} scale deployment istiod --replicas=1\`) e se expose-istiod.yaml está aplicado (\`kubectl -n ${ns} get gateway istiod-gateway\`); depois reinicie o sidecar: \`sudo systemctl restart istio\``,
+        evidence: closed.line,
+        variant: "sem-istiod-no-gateway",
+      };
+    }
     const ip = hit.match[1]!;
     const raw = hit.match[2]!.toLowerCase();
     // curl 7.88 prints "Couldn't connect to server" for both a refusal and a missing route.

@@ -10,7 +10,8 @@ import { TestVm, type AgentProcess, type VmFiles } from "../helpers/vm-agent.js"
 import { configureVmFiles } from "../helpers/workload-group.js";
 
 const version = "1.8.1";
-const GRACE_SECONDS = 3;
+// Long enough for an agent restarted on a loaded machine to come back within it; short enough to watch it expire.
+const GRACE_SECONDS = 10;
 let lab: IstioLab;
 let vm: TestVm;
 let files: VmFiles;

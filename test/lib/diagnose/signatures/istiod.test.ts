@@ -47,3 +47,21 @@ test("the same test by hand from the VM (curl, nc) to port 15012 gets the istiod
   t.is(diagnose({ text: "nc: connect to 198.18.2.10 port 15012 (tcp) failed: Connection refused", context })[0]!.id, "istiod-inacessivel/recusada");
   t.regex(diagnose({ text: "curl: (7) Failed to connect to 198.18.2.10 port 15012 after 0 ms: Couldn't connect to server", context })[0]!.cause, /\(conexão recusada ou sem rota\)/);
 });
+
+test("the gateway closing the connection before TLS (EOF) means no istiod behind it: check the Deployment and its endpoints", (t) => {
+  const eof = '2026-11-25T22:50:01.000000Z\terror\tcitadelclient\tFailed to create certificate: rpc error: code = Unavailable desc = connection error: desc = "transport: authentication handshake failed: EOF"';
+  const [d] = diagnose({ text: eof, context: { ...context, eastWestAddress: "198.18.2.10", istioNamespace: "istio-system" } });
+  t.is(d!.id, "istiod-inacessivel/sem-istiod-no-gateway");
+  t.regex(d!.cause, /chega ao east-west gateway \(198\.18\.2\.10:15012\), mas ele fecha a conexão/);
+  t.regex(d!.fix, /kubectl -n istio-system get endpoints istiod/);
+  // The same EOF from kubectl or elsewhere is not about istiod.
+  t.deepEqual(diagnose({ text: "Unable to connect to the server: EOF" }).filter((x) => x.id.startsWith("istiod-inacessivel")), []);
+});
+
+test("the xDS proxy giving up on 15012 (context deadline exceeded) names both causes: the path to the gateway and istiod behind it", (t) => {
+  const line = "2026-11-25T22:58:46.193044Z\terror\txdsproxy\tfailed to connect to upstream istiod.istio-system.svc:15012: context deadline exceeded";
+  const [d] = diagnose({ text: line, context: { ...context, eastWestAddress: "198.18.2.10", istioNamespace: "istio-system" } });
+  t.is(d!.id, "istiod-inacessivel/prazo-esgotado");
+  t.regex(d!.fix, /nc -vz 198\.18\.2\.10 15012/);
+  t.regex(d!.fix, /get endpoints istiod/);
+});
