@@ -5,12 +5,13 @@ import type { DiagnoseOptions } from "../diagnose/diagnose.js";
 import type { DiagnoseContext, DiagnoseInput } from "../diagnose/types.js";
 import { InputError } from "../errors.js";
 import { isCommandOutput, textOf } from "../parse/text.js";
-import { newEventId, type CheckEvent, type Diagnosis } from "../run/events.js";
+import type { CheckEvent, Diagnosis } from "../run/events.js";
 import type { Session } from "../run/session.js";
 import { clipText } from "./clip.js";
 import { diagnosesFor } from "./diagnoses.js";
-import { receivedText, toExpectation, type ExpectInput, type Expectation, type Verdict } from "./expectation.js";
+import { receivedText, type ExpectInput, type Expectation, type Verdict } from "./expectation.js";
 import { CheckFailure } from "./failure.js";
+import { openCheck, plannedCheckEvent } from "./opening.js";
 import { normalizeRetry, retryUntil, type AttemptInfo, type RetryPolicy } from "./retry.js";
 
 /** How diagnoses are made for a failed check: on (default), off, with more context or signatures, or custom. */
@@ -58,33 +59,12 @@ interface Attempt<T> {
 
 /** Runs a check; resolves when it passes, throws CheckFailure (after emitting the ✘ event) when it fails. */
 export const check = async <T>(session: Session, options: CheckOptions<T>): Promise<CheckResult<T>> => {
-  if (typeof options.title !== "string" || options.title.trim() === "") {
-    throw new InputError("a verificação não tem título", "passe title: um texto curto que diga o que é verificado");
-  }
+  const { expectation, base } = openCheck(session, options);
   if (typeof options.run !== "function") throw new InputError(`a verificação "${options.title}" não tem run`, "passe run: uma função que produz o valor a verificar");
   const policy = normalizeRetry(options.retry);
-  const expectation = toExpectation(options.expect, options.expected);
-  const step = options.step ?? session.step;
-  const base = {
-    kind: "check" as const,
-    id: newEventId("k"),
-    title: options.title,
-    ...(step !== undefined ? { step } : {}),
-    expectation: { kind: expectation.kind, ...(expectation.spec !== undefined ? { spec: expectation.spec } : {}) },
-  };
 
   if (session.mode === "plan") {
-    const event: CheckEvent = {
-      ...base,
-      at: new Date().toISOString(),
-      status: "skip",
-      expected: clipText(expectation.expected),
-      received: "(não executado: modo plano)",
-      attempts: 0,
-      durationMs: 0,
-      diagnoses: [],
-      ...dataOf(undefined, options.data, options.retry),
-    };
+    const event = plannedCheckEvent(base, expectation, dataOf(undefined, options.data, options.retry));
     session.emit(event);
     return quiet({ status: "skip", value: undefined, verdict: undefined, event: session.masker.maskDeep(event) });
   }

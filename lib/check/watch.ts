@@ -3,13 +3,14 @@
 // watch), and fails at the deadline with the last state seen.
 import { formatDuration } from "../display/text.js";
 import { InputError } from "../errors.js";
-import { newEventId, type CheckEvent } from "../run/events.js";
+import type { CheckEvent } from "../run/events.js";
 import type { Session } from "../run/session.js";
 import type { CheckResult, DiagnoseSetting } from "./check.js";
 import { diagnosesFor } from "./diagnoses.js";
 import { clipText } from "./clip.js";
-import { toExpectation, type ExpectInput, type Verdict } from "./expectation.js";
+import type { ExpectInput, Verdict } from "./expectation.js";
 import { CheckFailure } from "./failure.js";
+import { openCheck, plannedCheckEvent } from "./opening.js";
 import { realTime } from "./retry.js";
 
 /**
@@ -60,23 +61,12 @@ export const subscribeFromWait =
 
 /** Waits for a matching state; resolves with it, or throws CheckFailure at the deadline (after emitting ✘). */
 export const watchCheck = async <T>(session: Session, options: WatchCheckOptions<T>): Promise<CheckResult<T>> => {
-  if (typeof options.title !== "string" || options.title.trim() === "") {
-    throw new InputError("a verificação não tem título", "passe title: um texto curto que diga o que é verificado");
-  }
+  const { expectation, base } = openCheck(session, options);
   if (!Number.isFinite(options.timeoutMs) || options.timeoutMs <= 0) {
     throw new InputError(`timeoutMs inválido (${options.timeoutMs}) na verificação "${options.title}"`, "use um prazo em milissegundos > 0", "timeoutMs");
   }
-  const expectation = toExpectation(options.expect, options.expected);
-  const step = options.step ?? session.step;
-  const base = {
-    kind: "check" as const,
-    id: newEventId("k"),
-    title: options.title,
-    ...(step !== undefined ? { step } : {}),
-    expectation: { kind: expectation.kind, ...(expectation.spec !== undefined ? { spec: expectation.spec } : {}) },
-  };
   if (session.mode === "plan") {
-    const event: CheckEvent = { ...base, at: new Date().toISOString(), status: "skip", expected: clipText(expectation.expected), received: "(não executado: modo plano)", attempts: 0, durationMs: 0, diagnoses: [] };
+    const event = plannedCheckEvent(base, expectation);
     session.emit(event);
     return { status: "skip", value: undefined, verdict: undefined, event: session.masker.maskDeep(event) };
   }
