@@ -26,8 +26,10 @@ const istiodUnreachable: Signature = {
       const deadline = closed ? undefined : findLine(input.text, /failed to connect to upstream (\S+?):15012: context deadline exceeded/);
       if (deadline) {
         return {
-          cause: `o sidecar não conseguiu abrir a conexão com o istiod (${deadline.match[1]}:15012) dentro do prazo: a VM não alcança o east-west gateway, ou o gateway não tem um istiod pronto para onde encaminhar`,
-          fix: `da VM, teste \`nc -vz ${ew} 15012\`; no cluster, confira \`kubectl -n ${ns} get deployment istiod\` e \`kubectl -n ${ns} get endpoints istiod\`; depois reinicie o sidecar: \`sudo systemctl restart istio\``,
+          // gRPC dialing with WithBlock reports a failed TLS handshake as the same deadline: the log alone cannot tell
+          // a closed path from a certificate the VM does not trust.
+          cause: `o sidecar não conseguiu abrir a conexão com o istiod (${deadline.match[1]}:15012) dentro do prazo: a VM não alcança o east-west gateway, o gateway não tem um istiod pronto para onde encaminhar, ou o certificado do istiod não é aceito pelo certificado raiz da VM (/etc/certs/root-cert.pem de outra instalação)`,
+          fix: `da VM, teste \`nc -vz ${ew} 15012\`; no cluster, confira \`kubectl -n ${ns} get deployment istiod\` e \`kubectl -n ${ns} get endpoints istiod\`; compare o /etc/certs/root-cert.pem da VM com \`kubectl -n ${input.context.vmNamespace ?? "legacy"} get configmap istio-ca-root-cert -o jsonpath='{.data.root-cert\\.pem}'\` (se diferirem, gere e copie os arquivos de novo); depois reinicie o sidecar: \`sudo systemctl restart istio\``,
           evidence: deadline.line,
           specificity: 80,
           variant: "prazo-esgotado",
