@@ -1,6 +1,8 @@
 // The `lab` commands: up, down, status, reset, vm reboot|ssh, fault list|clear|<name>.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { rm } from "node:fs/promises";
+import path from "node:path";
 import { LAB_FAULTS } from "../faults/index.js";
 import { rebootVm, runningInit, VM_USER } from "../vm/vm.js";
 import { LabUsageError } from "./args.js";
@@ -68,6 +70,8 @@ export const status = async (ctx: LabContext): Promise<CommandResult> => {
 /** `reset`: faults cleared, every part back to a fresh state, then `up` (parameters rewritten). */
 export const reset = async (ctx: LabContext): Promise<CommandResult> => {
   for (const fault of LAB_FAULTS) if (await fault.isActive(ctx).catch(() => false)) await fault.clear(ctx);
+  // What inactive faults still remember (originals they replaced) describes the VM and cluster being rebuilt: forget it.
+  await rm(path.join(ctx.paths.state, "faults"), { recursive: true, force: true });
   for (const part of LAB_PARTS) {
     if (part.reset) await part.reset(ctx);
     else {

@@ -56,7 +56,9 @@ export const dockerDnatBypassFault: LabFault = {
   description: "o pegasus-pay roda publicado com `docker run -p 8000:8000` (como no curso): o DNAT do Docker vem antes da captura do Istio",
   symptom: "com mTLS, chamadas do cluster para a VM falham com `upstream connect error … TLS error: …WRONG_VERSION_NUMBER`",
   async apply(ctx) {
-    if (await recall(ctx, "docker-dnat-bypass")) return;
+    // Judged by what runs, not by a record: a record left by an earlier apply (a reboot took the container away, or a
+    // reset rebuilt the VM) must not turn this apply into a no-op.
+    if (await dockerDnatBypassFault.isActive(ctx)) return;
     const before = await pegasusMode(ctx);
     await remember(ctx, "docker-dnat-bypass", { before });
     if (before !== "published") await runPegasus(ctx, "published");
