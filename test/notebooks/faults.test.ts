@@ -94,7 +94,7 @@ const CASES: readonly FaultCase[] = [
   { fault: "port-8000-firewalled", section: "O serviço legado na VM", check: /chega ao pegasus-pay na VM/, diagnosis: "curl-tempo-esgotado" },
   { fault: "eastwest-unreachable", section: START, caughtIn: VERIFY, check: SIDECAR_LOG, diagnosis: "istiod-inacessivel" },
   { fault: "istiod-down", section: START, caughtIn: VERIFY, check: SIDECAR_LOG, diagnosis: "istiod-inacessivel" },
-  { fault: "token-expired", section: START, caughtIn: VERIFY, check: SIDECAR_LOG, diagnosis: "token-recusado" },
+  { fault: "token-expired", section: START, caughtIn: VERIFY, check: SIDECAR_LOG, diagnosis: "token-recusado", pending: "caught with token-recusado in every run, and recovered in a local run, but in a fresh-clone CI run the sidecar still made token CSRs refused as Unauthenticated after fault clear (the certificate files were not back), which broke the later cases" },
   // 1.8 with valid file certificates makes no CSR, and the xDS dial reports the refused TLS handshake as a deadline:
   // the diagnosis is the deadline one, whose cause names the root certificate among the three possible.
   { fault: "root-cert-mismatch", section: START, caughtIn: VERIFY, check: SIDECAR_LOG, diagnosis: "istiod-inacessivel/prazo-esgotado", causeNames: /certificado raiz da VM/, pending: "caught by the log check with istiod-inacessivel/prazo-esgotado, whose cause names the root certificate; after fault clear the restarted sidecar still could not connect (context deadline exceeded), which then broke every later case: the recovery is not understood yet" },
