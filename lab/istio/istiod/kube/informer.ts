@@ -10,6 +10,14 @@ export interface InformerEvent {
   object: KubeJson;
 }
 
+/** A watch that ends sooner than this after it started is followed by a pause before the re-list (client-go's reflector
+ * backs off too), so a server that closes watches at once cannot turn the loop into a busy one. */
+export const MIN_WATCH_MS = 1000;
+
+/** The watch URL for a collection path that may already carry a query (a fieldSelector, say). */
+export const watchPath = (path: string, resourceVersion: string): string =>
+  `${path}${path.includes("?") ? "&" : "?"}watch=1&allowWatchBookmarks=true${resourceVersion ? `&resourceVersion=${encodeURIComponent(resourceVersion)}` : ""}`;
+
 const keyOf = (o: KubeJson): string => `${o["metadata"]?.["namespace"] ?? ""}/${o["metadata"]?.["name"]}`;
 
 /** Lists and watches one collection path (e.g. /api/v1/services). */
@@ -88,13 +96,16 @@ export class Informer {
         for (const [key, object] of [...this.cache]) if (!seen.has(key)) this.apply({ type: "DELETED", object });
         this.syncedResolve?.();
         const rv = String(list["metadata"]?.["resourceVersion"] ?? "");
+        const watchStarted = Date.now();
         await this.rest.watch(
-          `${path}?watch=1&allowWatchBookmarks=true${rv ? `&resourceVersion=${rv}` : ""}`,
+          watchPath(path, rv),
           (event) => {
             if (event.type === "ADDED" || event.type === "MODIFIED" || event.type === "DELETED") this.apply({ type: event.type, object: { kind, apiVersion, ...event.object } });
           },
           signal,
         );
+        const lasted = Date.now() - watchStarted;
+        if (lasted < MIN_WATCH_MS) await sleep(MIN_WATCH_MS - lasted, undefined, { signal }).catch(() => undefined);
       } catch (error) {
         if (signal.aborted) return;
         if (!(error instanceof KubeRestError && error.status === 404)) this.log(`list/watch ${typeof this.path === "string" ? this.path : "resource"}: ${(error as Error).message}`);
