@@ -1,5 +1,5 @@
 // The execution seam's back end: runs one argv as a local process (through zx), streaming its output.
-import { $ } from "zx";
+import { $, type ProcessPromise } from "zx";
 
 /** What to run. */
 export interface ProcessSpec {
@@ -33,6 +33,26 @@ export interface Executor {
 }
 
 const KILL_GRACE_MS = 2000;
+/** After SIGKILL, how long to wait for the output pipes to close before giving the process up: a descendant that left
+ * the process tree (a daemon it forked) can hold them open for ever, and a timeout must be a bound. */
+const ABANDON_MS = 3000;
+
+/** Sends `signal` to the process and to its descendants (zx walks the tree); never throws. */
+const signalProcess = (child: ProcessPromise, signal: NodeJS.Signals): void => {
+  const pid = child.pid;
+  if (pid !== undefined) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+  try {
+    void child.kill(signal).catch(() => undefined);
+  } catch {
+    // settled already
+  }
+};
 
 /** Runs argv locally through zx (each element is one argument: zx quotes it for its shell). */
 export const localExecutor: Executor = {
@@ -44,25 +64,48 @@ export const localExecutor: Executor = {
     const started = performance.now();
     const child = $({ nothrow: true, quiet: true, cwd: spec.cwd ?? process.cwd(), env })`${[...spec.argv]}`;
     let timedOut = false;
-    let killTimer: NodeJS.Timeout | undefined;
+    let stopping = false;
+    const timers: NodeJS.Timeout[] = [];
+    const seen = { stdout: "", stderr: "" };
+    let abandon: (why: string) => void = () => undefined;
+    const abandoned = new Promise<string>((resolve) => (abandon = resolve));
     const stop = () => {
-      void child.kill("SIGTERM").catch(() => undefined);
-      killTimer = setTimeout(() => void child.kill("SIGKILL").catch(() => undefined), KILL_GRACE_MS);
+      if (stopping) return;
+      stopping = true;
+      signalProcess(child, "SIGTERM");
+      timers.push(
+        setTimeout(() => {
+          signalProcess(child, "SIGKILL");
+          timers.push(setTimeout(() => abandon(`o processo não fechou a saída ${Math.round(ABANDON_MS / 1000)} s depois do SIGKILL (um processo filho ainda a segura); a saída pode estar incompleta`), ABANDON_MS));
+        }, KILL_GRACE_MS),
+      );
     };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      stop();
-    }, spec.timeoutMs);
+    timers.push(
+      setTimeout(() => {
+        timedOut = true;
+        stop();
+      }, spec.timeoutMs),
+    );
     const onAbort = () => stop();
     spec.signal?.addEventListener("abort", onAbort, { once: true });
     // A process that exits without reading its stdin must not crash us (EPIPE).
     child.stdin.on("error", () => undefined);
     if (spec.stdin !== undefined) child.stdin.end(spec.stdin);
     else child.stdin.end();
-    child.stdout.on("data", (d: Buffer) => spec.onOutput?.("stdout", d.toString("utf8")));
-    child.stderr.on("data", (d: Buffer) => spec.onOutput?.("stderr", d.toString("utf8")));
+    const onData = (stream: "stdout" | "stderr") => (d: Buffer) => {
+      const text = d.toString("utf8");
+      seen[stream] += text;
+      spec.onOutput?.(stream, text);
+    };
+    child.stdout.on("data", onData("stdout"));
+    child.stderr.on("data", onData("stderr"));
     try {
-      const out = await child;
+      const out = await Promise.race([child, abandoned]);
+      if (typeof out === "string") {
+        child.stdout.destroy();
+        child.stderr.destroy();
+        return { exitCode: null, signal: "SIGKILL", stdout: seen.stdout, stderr: seen.stderr, durationMs: Math.round(performance.now() - started), timedOut, cause: out };
+      }
       const notFound = out.exitCode === 127 && new RegExp(`(^|: )${escapeRegExp(program)}: (command )?not found`).test(out.stderr);
       return {
         exitCode: out.exitCode,
@@ -74,8 +117,7 @@ export const localExecutor: Executor = {
         ...(notFound ? { cause: `comando não encontrado: ${program}` } : {}),
       };
     } finally {
-      clearTimeout(timer);
-      if (killTimer) clearTimeout(killTimer);
+      for (const timer of timers) clearTimeout(timer);
       spec.signal?.removeEventListener("abort", onAbort);
     }
   },

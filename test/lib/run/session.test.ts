@@ -155,3 +155,14 @@ test("a failure inside a check's probe, or with nothrow, is not reported as a fa
   await t.throwsAsync(session.probe(() => session.run({ argv: ["false"] })));
   t.deepEqual(events.ofKind("check"), []);
 });
+
+test("a timeout is a bound even when a daemon the command forked keeps its output open", async (t) => {
+  const { session } = testSession();
+  // The subshell exits at once, so the backgrounded sleep leaves the process tree but keeps stdout open.
+  const r = await session.run({ argv: ["sh", "-c", "(setsid sleep 61 &); echo started; sleep 60"], timeoutMs: 300, nothrow: true });
+  await session.run({ argv: ["pkill", "-f", "sleep 61"], nothrow: true });
+  t.true(r.timedOut);
+  t.false(r.ok);
+  t.regex(r.stdout, /started/);
+  t.true(r.durationMs < 59_000, `returned after ${r.durationMs} ms, when the daemon's sleep ended`);
+});
