@@ -664,6 +664,8 @@ export class CourseChecks {
       title: `A VM resolve ${name}`,
       run: () => this.#vm.ssh({ argv: ["nslookup", name], nothrow: true, timeoutMs: 40_000 }),
       expect: (r) => verdict(nslookupAddresses(r.stdout).length > 0, "um endereço para o nome", r.output.trim()),
+      // Right after a sidecar restart its DNS proxy is not listening yet: captured queries are refused for a few seconds.
+      retry: { timeoutMs: 60_000, intervalMs: 3_000 },
     });
   }
 }

@@ -27,8 +27,11 @@ export const eastWestUnreachableFault: LabFault = {
     await host([NFT, "delete", "table", "bridge", table], { allowFailure: true });
     await host([NFT, "-f", "-"], { input: `${ruleset}\n` });
   },
-  async clear({ plan }) {
-    await host([NFT, "delete", "table", "bridge", eastWestTable(plan.prefix)], { allowFailure: true });
+  async clear(ctx) {
+    const table = eastWestTable(ctx.plan.prefix);
+    await host([NFT, "delete", "table", "bridge", table], { allowFailure: true });
+    // A clear that leaves the table would report success while the VM is still cut off.
+    if (await eastWestUnreachableFault.isActive(ctx)) throw new Error(`a tabela nft bridge ${table} continua no host depois de apagada: remova-a com nft delete table bridge ${table}`);
   },
   async isActive({ plan }) {
     return (await host([NFT, "list", "table", "bridge", eastWestTable(plan.prefix)], { allowFailure: true })).exitCode === 0;

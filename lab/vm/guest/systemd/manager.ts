@@ -37,6 +37,9 @@ const conditionsMet = (unit: Unit): string | undefined => {
 /** Program that runs supervisors: this same bundle, with LAB_SYSTEMD_SUPERVISE set. */
 const supervisorCommand = (): { file: string; args: string[] } => ({ file: process.execPath, args: [process.env["LAB_SYSTEMCTL_BUNDLE"] ?? "/opt/lab/guest/systemctl.mjs"] });
 
+/** How long a start or stop job may take (systemd's DefaultTimeoutStartSec and DefaultTimeoutStopSec, 90 s). */
+const START_TIMEOUT_MS = 90_000;
+
 /** Starts a unit (no-op when already running); resolves to systemctl's exit code. */
 export const startUnit = async (arg: string, io: Output): Promise<number> => {
   const name = unitName(arg);
@@ -57,8 +60,16 @@ export const startUnit = async (arg: string, io: Output): Promise<number> => {
   const child = spawn(file, args, { detached: true, stdio: "ignore", env: { ...process.env, LAB_SYSTEMD_SUPERVISE: unit.name } });
   const pid = child.pid;
   child.unref();
+  const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     await sleep(20);
+    if (Date.now() > deadline) {
+      // systemd's DefaultTimeoutStartSec: the job fails and the unit is stopped.
+      if (pid && pidAlive(pid)) process.kill(pid, "SIGTERM");
+      io.err(`Job for ${unit.name} failed because a timeout was exceeded.`);
+      io.err(`See "systemctl status ${unit.name}" and "journalctl -xeu ${unit.name}" for details.`);
+      return 1;
+    }
     const s = readState(unit.name);
     const mine = s?.supervisorPid === pid;
     if (mine && s) {
@@ -103,7 +114,12 @@ export const stopUnit = async (arg: string, io: Output): Promise<number> => {
   const supervisor = state?.supervisorPid;
   if (supervisor && pidAlive(supervisor)) {
     process.kill(supervisor, "SIGTERM");
-    while (pidAlive(supervisor)) await sleep(20);
+    // systemd's DefaultTimeoutStopSec: after 90 s the supervisor is killed.
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    while (pidAlive(supervisor)) {
+      if (Date.now() > deadline) process.kill(supervisor, "SIGKILL");
+      await sleep(20);
+    }
   }
   const after = readState(unit?.name ?? name);
   if (after && after.activeState !== "inactive" && after.activeState !== "failed") {

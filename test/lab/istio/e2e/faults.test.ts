@@ -2,9 +2,9 @@
 // course's 1.8.1 (mesh, east-west gateway, the VM's files and package, the sidecar started and registered, pegasus-pay
 // on the VM's network under STRICT mTLS), then per fault: `lab fault <name>`, the symptom a student would see with the
 // real tools (curl's answers, docker ps, nslookup, systemctl), `lab fault clear`, and the symptom gone.
-import test from "ava";
+import test, { type ExecutionContext } from "ava";
 import { acquireLabLock, labCli, type Ran } from "../../../helpers/lab-instance.js";
-import { PEGASUS_SERVICE_YAML, peerAuthenticationYaml, prepareVm, runPegasus, startSidecar } from "./chapter.js";
+import { eastWestAddress, PEGASUS_SERVICE_YAML, peerAuthenticationYaml, prepareVm, restartUntilReady, runPegasus, startSidecar } from "./chapter.js";
 import { Student } from "./student.js";
 
 const VERSION = "1.8.1";
@@ -13,15 +13,22 @@ let release: (() => Promise<void>) | undefined;
 
 const VM_URL = "pegasus-pay.legacy.svc.cluster.local:8000";
 
-const applyFault = async (t: { is: (a: unknown, b: unknown, m?: string) => void }, name: string) => {
+const applyFault = async (t: ExecutionContext, name: string) => {
   const r = await labCli("fault", name);
   t.is(r.exitCode, 0, `lab fault ${name}: ${r.stderr}${r.stdout}`);
 };
-const clearFault = async (t: { is: (a: unknown, b: unknown, m?: string) => void; regex: (s: string, re: RegExp, m?: string) => void }, name: string) => {
+const clearFault = async (t: ExecutionContext, name: string) => {
   const r = await labCli("fault", "clear", name);
   t.is(r.exitCode, 0, r.stderr);
   t.regex(r.stdout, new RegExp(`falhas removidas: ${name}`));
 };
+
+/** istio.log from the sidecar's latest start (pilot-agent's `Version 1.x.y-…` line) on. */
+const LOG_SINCE_START = `awk '/^Version [0-9]/ { buf = "" } { buf = buf $0 "\\n" } END { printf "%s", buf }' /var/log/istio/istio.log`;
+const READY = "curl -s -o /dev/null -w '%{http_code}' localhost:15021/healthz/ready";
+
+/** The VM calls payment through its sidecar. */
+const vmCallsPayment = (): Promise<Ran> => student.vmEventually("curl -s -m 10 payment.default.svc:8000/", /"app":"payment"/);
 
 /** payment → pegasus-pay, until the body matches `re`. */
 const clusterCallsVm = (re: RegExp, attempts = 150): Promise<Ran> => student.kubectlEventually(["exec", "svc/payment", "-c", "payment", "--", "curl", "-s", "-m", "20", VM_URL], re, attempts);
@@ -61,9 +68,16 @@ test.serial("workloadentry-sa-mismatch: pods refuse the VM's certificate (CERTIF
   t.regex((await clusterCallsVm(/"app":"pegasus-pay"/)).stdout, /"app":"pegasus-pay"/);
 });
 
-// docker-dnat-bypass applied after the chapter's fix (pegasus-pay on --network host, STRICT) left pegasus-pay running
-// without a published port in a calibration run (docker ps: no PORTS), so the bypass it stands for did not happen.
-test.todo("docker-dnat-bypass: pegasus-pay published by Docker again: Docker's DNAT hands the pod's mTLS to the app (the course's 503)");
+test.serial("docker-dnat-bypass: pegasus-pay published by Docker again: Docker's DNAT hands the pod's mTLS to the plaintext app", async (t) => {
+  await applyFault(t, "docker-dnat-bypass");
+  t.regex((await student.ssh("docker ps")).stdout, /0\.0\.0\.0:8000->8000\/tcp\s+pegasus-pay/);
+  t.regex((await student.ssh("sudo iptables -t nat -S DOCKER")).stdout, /--dport 8000 -j DNAT --to-destination [\d.]+:8000/);
+  const failed = await clusterCallsVm(/upstream connect error/);
+  t.regex(failed.stdout, /^upstream connect error or disconnect\/reset before headers\. reset reason: connection failure, transport failure reason: TLS error: .*WRONG_VERSION_NUMBER/);
+  await clearFault(t, "docker-dnat-bypass");
+  t.notRegex((await student.ssh("docker ps")).stdout, /->8000\/tcp/);
+  t.regex((await clusterCallsVm(/"app":"pegasus-pay"/)).stdout, /"app":"pegasus-pay"/);
+});
 
 test.serial("dns-capture-breaks-external: behind a loopback stub resolver, 1.8's capture loops and outside names stop resolving on the VM", async (t) => {
   t.regex((await student.ssh("nslookup azure.archive.ubuntu.com")).stdout, /Name:\s+azure\.archive\.ubuntu\.com/);
@@ -81,14 +95,55 @@ test.serial("dns-capture-breaks-external: behind a loopback stub resolver, 1.8's
   t.regex((await student.vmEventually("nslookup azure.archive.ubuntu.com", /Name:\s+azure\.archive\.ubuntu\.com/, 50)).stdout, /Name:\s+azure\.archive\.ubuntu\.com/);
 });
 
-// The four faults that stop the sidecar's start are asserted through the chapter (test/notebooks/faults.test.ts: the
-// log check of "Verificando o funcionamento do sidecar" with its diagnosis, at the first start). Here, on a sidecar
-// that already holds certificate files, a first calibration showed: 1.8's agent makes no CSR, so only the xDS proxy's
-// `context deadline exceeded` appears for eastwest-unreachable, istiod-down and root-cert-mismatch alike, and after
-// clearing eastwest-unreachable the next restart still timed out dialing the gateway. Not asserted until understood.
-for (const fault of ["eastwest-unreachable", "istiod-down", "token-expired", "root-cert-mismatch"]) {
-  test.todo(`${fault}: the symptom on a sidecar restarted with certificate files in place (see the comment above)`);
-}
+// The faults that stop a sidecar's start, on a sidecar that already runs with its certificate files (the chapter's
+// notebook run asserts them at the first start, with their diagnoses): the symptom after a restart, and the sidecar
+// ready again after `fault clear` and a restart.
+test.serial("eastwest-unreachable: the VM's connections to the gateway time out, and a restarted sidecar cannot reach istiod", async (t) => {
+  const gateway = await eastWestAddress(student);
+  await applyFault(t, "eastwest-unreachable");
+  const nc = await student.ssh(`nc -vz -w 3 ${gateway} 15012`);
+  t.not(nc.exitCode, 0);
+  t.regex(nc.stderr + nc.stdout, /timed out/);
+  await student.ssh("sudo systemctl restart istio");
+  t.regex((await student.vmEventually(LOG_SINCE_START, /failed to connect to upstream istiod\.istio-system\.svc:15012: context deadline exceeded/)).stdout, /xdsproxy\s+failed to connect to upstream/);
+  t.regex((await student.vmEventually(READY, /^503$/)).stdout, /^503$/);
+  await clearFault(t, "eastwest-unreachable");
+  t.is((await student.ssh(`nc -vz -w 3 ${gateway} 15012`)).exitCode, 0);
+  t.is((await restartUntilReady(student)).stdout, "200");
+  t.regex((await vmCallsPayment()).stdout, /"app":"payment"/);
+});
+
+test.serial("istiod-down: the gateway has no istiod behind 15012; a restarted sidecar never receives its configuration", async (t) => {
+  await applyFault(t, "istiod-down");
+  t.is((await student.kubectl(["-n", "istio-system", "get", "deployment", "istiod", "-o", "jsonpath={.spec.replicas}"])).stdout, "0");
+  await student.ssh("sudo systemctl restart istio");
+  t.regex((await student.vmEventually(READY, /^503$/)).stdout, /^503$/);
+  t.regex((await student.vmEventually(LOG_SINCE_START, /Envoy proxy is NOT ready: config not received from Pilot/)).stdout, /failed to connect to upstream istiod\.istio-system\.svc:15012/);
+  await clearFault(t, "istiod-down");
+  t.is((await restartUntilReady(student)).stdout, "200");
+  t.regex((await vmCallsPayment()).stdout, /"app":"payment"/);
+});
+
+test.serial("token-expired: without its certificate files the sidecar asks for one with an expired token and istiod refuses it", async (t) => {
+  await applyFault(t, "token-expired");
+  t.not((await student.ssh("sudo test -e /etc/certs/cert-chain.pem")).exitCode, 0);
+  const log = await student.vmEventually(LOG_SINCE_START, /Unauthenticated/);
+  t.regex(log.stdout, /rpc error: code = Unauthenticated desc = (?:request )?authenticat\w* fail/);
+  t.not((await student.ssh(READY)).stdout, "200");
+  await clearFault(t, "token-expired");
+  t.is((await student.ssh("sudo test -s /etc/certs/cert-chain.pem")).exitCode, 0);
+  t.is((await restartUntilReady(student)).stdout, "200");
+  t.notRegex((await student.ssh(LOG_SINCE_START)).stdout, /Unauthenticated/);
+});
+
+test.serial("root-cert-mismatch: a sidecar that trusts another root cannot connect to istiod and never gets ready", async (t) => {
+  await applyFault(t, "root-cert-mismatch");
+  t.regex((await student.vmEventually(LOG_SINCE_START, /failed to connect to upstream/)).stdout, /xdsproxy\s+failed to connect to upstream istiod\.istio-system\.svc:15012: context deadline exceeded/);
+  t.regex((await student.vmEventually(READY, /^503$/)).stdout, /^503$/);
+  await clearFault(t, "root-cert-mismatch");
+  t.is((await restartUntilReady(student)).stdout, "200");
+  t.regex((await vmCallsPayment()).stdout, /"app":"payment"/);
+});
 
 test.serial("sidecar-not-enabled-after-reboot: after the reboot the unit is inactive and disabled and nothing answers on 15000", async (t) => {
   await applyFault(t, "sidecar-not-enabled-after-reboot");
