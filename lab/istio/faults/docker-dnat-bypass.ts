@@ -54,7 +54,7 @@ const runPegasus = async (ctx: LabContext, mode: PegasusMode): Promise<void> => 
 export const dockerDnatBypassFault: LabFault = {
   name: "docker-dnat-bypass",
   description: "o pegasus-pay roda publicado com `docker run -p 8000:8000` (como no curso): o DNAT do Docker vem antes da captura do Istio",
-  symptom: "com mTLS, chamadas do cluster para a VM falham com `upstream connect error … TLS error: …WRONG_VERSION_NUMBER`",
+  symptom: "com mTLS, chamadas do cluster para a VM falham com 503 `upstream connect error or disconnect/reset before headers. reset reason: connection failure` (o texto do curso)",
   async apply(ctx) {
     // Judged by what runs, not by a record: a record left by an earlier apply (a reboot took the container away, or a
     // reset rebuilt the VM) must not turn this apply into a no-op.
