@@ -3,8 +3,12 @@
 import { findAny, findLine, or } from "../evidence.js";
 import type { Signature, SignatureInput } from "../types.js";
 
+/** The port test from the VM, as istio-proxy: with the sidecar running, the outbound capture hands anyone else's
+ * connection to Envoy, which accepts it, so a plain `nc -vz` "succeeds" even when the path is cut. */
+const portTest = (ip: string): string => `\`sudo -u istio-proxy nc -vz -w 3 ${ip} 15012\` (como istio-proxy: com o sidecar no ar, a conexão de outro usuário é capturada e aceita pelo próprio Envoy)`;
+
 const gatewayCheck = (input: SignatureInput, ip: string): string =>
-  `confira o endereço e as portas do gateway: \`kubectl get svc istio-eastwestgateway -n ${input.context.istioNamespace}\` (EXTERNAL-IP e as portas 15012, 15017 e 15443); da VM, teste \`nc -vz ${ip} 15012\``;
+  `confira o endereço e as portas do gateway: \`kubectl get svc istio-eastwestgateway -n ${input.context.istioNamespace}\` (EXTERNAL-IP e as portas 15012, 15017 e 15443); da VM, teste ${portTest(ip)}`;
 
 /** dial tcp <ip>:15012 failed. */
 const istiodUnreachable: Signature = {
@@ -29,7 +33,7 @@ const istiodUnreachable: Signature = {
           // gRPC dialing with WithBlock reports a failed TLS handshake as the same deadline: the log alone cannot tell
           // a closed path from a certificate the VM does not trust.
           cause: `o sidecar não conseguiu abrir a conexão com o istiod (${deadline.match[1]}:15012) dentro do prazo: a VM não alcança o east-west gateway, o gateway não tem um istiod pronto para onde encaminhar, ou o certificado do istiod não é aceito pelo certificado raiz da VM (/etc/certs/root-cert.pem de outra instalação)`,
-          fix: `da VM, teste \`nc -vz ${ew} 15012\`; no cluster, confira \`kubectl -n ${ns} get deployment istiod\` e \`kubectl -n ${ns} get endpoints istiod\`; compare o /etc/certs/root-cert.pem da VM com \`kubectl -n ${input.context.vmNamespace ?? "legacy"} get configmap istio-ca-root-cert -o jsonpath='{.data.root-cert\\.pem}'\` (se diferirem, gere e copie os arquivos de novo); depois reinicie o sidecar: \`sudo systemctl restart istio\``,
+          fix: `da VM, teste ${portTest(ew)}; no cluster, confira \`kubectl -n ${ns} get deployment istiod\` e \`kubectl -n ${ns} get endpoints istiod\`; compare o /etc/certs/root-cert.pem da VM com \`kubectl -n ${input.context.vmNamespace ?? "legacy"} get configmap istio-ca-root-cert -o jsonpath='{.data.root-cert\\.pem}'\` (se diferirem, gere e copie os arquivos de novo); depois reinicie o sidecar: \`sudo systemctl restart istio\``,
           evidence: deadline.line,
           specificity: 80,
           variant: "prazo-esgotado",

@@ -20,7 +20,7 @@ test("istiod unreachable at the gateway (i/o timeout): check the east-west gatew
   t.is(d!.id, "istiod-inacessivel");
   t.regex(d!.cause, /não alcança o istiod em 198.18.2.10:15012 \(i\/o timeout\)/);
   t.regex(d!.fix, /kubectl get svc istio-eastwestgateway -n istio-system/);
-  t.regex(d!.fix, /nc -vz 198.18.2.10 15012/);
+  t.regex(d!.fix, /sudo -u istio-proxy nc -vz -w 3 198\.18\.2\.10 15012/);
 });
 
 test("connection refused on 15012 points at expose-istiod.yaml; a stale hosts address is named", (t) => {
@@ -62,7 +62,7 @@ test("the xDS proxy giving up on 15012 (context deadline exceeded) names both ca
   const line = "2026-11-25T22:58:46.193044Z\terror\txdsproxy\tfailed to connect to upstream istiod.istio-system.svc:15012: context deadline exceeded";
   const [d] = diagnose({ text: line, context: { ...context, eastWestAddress: "198.18.2.10", istioNamespace: "istio-system" } });
   t.is(d!.id, "istiod-inacessivel/prazo-esgotado");
-  t.regex(d!.fix, /nc -vz 198\.18\.2\.10 15012/);
+  t.regex(d!.fix, /sudo -u istio-proxy nc -vz -w 3 198\.18\.2\.10 15012/);
   t.regex(d!.fix, /get endpoints istiod/);
   // A root certificate the VM does not trust ends in the same deadline (gRPC's blocking dial): it is named too.
   t.regex(d!.cause, /certificado raiz da VM/);
