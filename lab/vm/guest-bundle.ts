@@ -1,6 +1,7 @@
 // Bundles the programs the VM runs (init, systemctl, docker, dockerd, the generic service) into single files with
 // esbuild, for /opt/lab/guest: the VM has no node_modules, only the lab's Node.js runtime.
 import { build } from "esbuild";
+import { NODE_ESM_BUNDLE } from "../bundle/esm.js";
 import { access, copyFile, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,13 +35,7 @@ export const bundleGuest = async (out: string): Promise<string[]> => {
     entryPoints,
     outdir: out,
     outExtension: { ".js": ".mjs" },
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    logLevel: "silent",
-    // Some dependencies call require() on Node built-ins: give the ESM bundle a real require.
-    banner: { js: 'import { createRequire as __labCreateRequire } from "node:module"; const require = __labCreateRequire(import.meta.url);' },
+    ...NODE_ESM_BUNDLE,
   });
   await copyFile(path.join(projectRoot(), "lab", "vm", "container-entry.sh"), path.join(out, "container-entry.sh"));
   return Object.keys(entryPoints);

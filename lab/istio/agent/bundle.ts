@@ -2,6 +2,7 @@
 // without node_modules — what the VM's sidecar package installs — with the release baked in and the SO_ORIGINAL_DST
 // addon copied next to it as origdst.node (where the agent looks first).
 import { build } from "esbuild";
+import { NODE_ESM_BUNDLE } from "../../bundle/esm.js";
 import { copyFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,13 +31,7 @@ export const buildAgentBundle = async ({ outDir, istioVersion, cacheDir }: { out
   await build({
     entryPoints: [entry],
     outfile: file,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    logLevel: "silent",
-    // some dependencies call require() on Node built-ins: give the ESM bundle a real require
-    banner: { js: 'import { createRequire as __labCreateRequire } from "node:module"; const require = __labCreateRequire(import.meta.url);' },
+    ...NODE_ESM_BUNDLE,
     define: { __LAB_ISTIO_VERSION__: JSON.stringify(istioVersion) },
   });
   const built = await buildOrigDstAddon(cacheDir ? { cacheDir } : {});

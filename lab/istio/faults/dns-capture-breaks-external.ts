@@ -12,7 +12,7 @@ import type { LabContext } from "../../cli/context.js";
 import type { LabFault } from "../../faults/fault.js";
 import { runInVm } from "../../vm/exec.js";
 import { runningInit } from "../../vm/vm.js";
-import { REQUIRE_BANNER } from "../package/programs.js";
+import { NODE_ESM_BUNDLE } from "../../bundle/esm.js";
 import { forget, readVmFile, recall, remember, writeVmFile } from "./vm-files.js";
 
 const FAULT = "dns-capture-breaks-external";
@@ -53,13 +53,8 @@ const bundleStub = async (): Promise<string> => {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const result = await build({
     entryPoints: [path.join(here, "resolved", "stub-resolver.js")],
-    bundle: true,
     write: false,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    logLevel: "silent",
-    banner: { js: REQUIRE_BANNER },
+    ...NODE_ESM_BUNDLE,
   });
   return result.outputFiles[0]!.text;
 };

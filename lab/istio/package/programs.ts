@@ -3,6 +3,7 @@
 // (lab/istio/agent, with the release baked in), Envoy's stand-in (lab/istio/proxy) and the SO_ORIGINAL_DST addon
 // (origdst.node, next to the agent, where it looks for it).
 import { build } from "esbuild";
+import { NODE_ESM_BUNDLE } from "../../bundle/esm.js";
 import { readdir, readFile, rm, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,9 +17,6 @@ export interface ProgramFile {
   content: Buffer;
   mode?: number;
 }
-
-/** The ESM banner that gives a bundle a real `require` (some dependencies call it on Node built-ins). */
-export const REQUIRE_BANNER = 'import { createRequire as __labCreateRequire } from "node:module"; const require = __labCreateRequire(import.meta.url);';
 
 /** Bundle names under /usr/local/lib/istio-lab. */
 export const AGENT_BUNDLE = "pilot-agent.mjs";
@@ -35,12 +33,7 @@ const bundleEntry = async ({ entry, outDir, name, define }: { entry: string; out
   await build({
     entryPoints: [entry],
     outfile,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    logLevel: "silent",
-    banner: { js: REQUIRE_BANNER },
+    ...NODE_ESM_BUNDLE,
     ...(define ? { define } : {}),
   });
   return { name, content: await readFile(outfile) };
