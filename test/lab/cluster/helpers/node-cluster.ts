@@ -101,7 +101,8 @@ export const startNodeCluster = async ({ plan, lockPath, extraComponents = [] }:
     api,
     stateDir,
     kubectl: (args, input, env) => run(kubectlBin, ["--kubeconfig", cluster.kubeconfigFile, "--cache-dir", cacheDir, ...args], { ...(input !== undefined ? { input } : {}), env: env ?? { PATH: process.env["PATH"], HOME: stateDir }, timeoutMs: 120_000 }),
-    readyPod: (selector, namespace, timeoutMs = 120_000) =>
+    // A bound, not a speed target: on a loaded 2-CPU CI machine an injected pod once took over 2 minutes to be Ready.
+    readyPod: (selector, namespace, timeoutMs = 300_000) =>
       waitFor(`a Ready pod ${selector} in ${namespace}`, async () => {
         const pods = await api.list({ group: "", version: "v1", resource: "pods" }, { namespace, labelSelector: selector });
         return pods.find((p) => !p.metadata.deletionTimestamp && (p.status?.conditions ?? []).some((c: any) => c.type === "Ready" && c.status === "True"));
