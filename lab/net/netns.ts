@@ -51,8 +51,14 @@ export const attachNetns = async ({ plan, netns, hostIf, addresses }: AttachOpti
   await inNetns(netns, ["ip", "route", "replace", "default", "via", plan.gateway, "dev", "eth0"]);
 };
 
-/** Deletes a namespace (its veth goes with it) and its /etc/netns folder. Idempotent. */
+/** Deletes a namespace, its veths (both ends, at once) and its /etc/netns folder. Idempotent. */
 export const removeNetns = async (netns: string): Promise<void> => {
-  if ((await listNetns()).includes(netns)) await host(["ip", "netns", "del", netns]);
+  if ((await listNetns()).includes(netns)) {
+    // A deleted namespace frees its devices later, from a kernel work queue: on a loaded machine the host end of a
+    // veth could outlive the namespace for a while. Deleting a veth end removes both ends before this returns.
+    const veths = (await host(["ip", "-n", netns, "-o", "link", "show", "type", "veth"], { allowFailure: true })).stdout;
+    for (const m of veths.matchAll(/^\d+: ([^@:\s]+)/gm)) await host(["ip", "-n", netns, "link", "del", "dev", m[1]!], { allowFailure: true });
+    await host(["ip", "netns", "del", netns]);
+  }
   await rm(path.join("/etc/netns", netns), { recursive: true, force: true });
 };
