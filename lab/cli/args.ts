@@ -31,22 +31,39 @@ comandos:
 opções:
   --instance N        laboratório N (0 a 15, padrão 0): endereços e estado próprios`;
 
-/** Parses argv (after `lab`). `vm ssh` keeps everything after it as the remote command. */
+/** An `--instance N` or `--instance=N` that ends `args`: its value and how many words it takes. */
+const trailingInstance = (args: readonly string[]): { value: string | undefined; words: number } | undefined => {
+  const n = args.length;
+  if (n >= 2 && args[n - 2] === "--instance") return { value: args[n - 1], words: 2 };
+  if (n >= 1 && args[n - 1]!.startsWith("--instance=")) return { value: args[n - 1]!.slice("--instance=".length), words: 1 };
+  return undefined;
+};
+
+/** Parses argv (after `lab`). `vm ssh` keeps everything after it as the remote command, except an --instance that
+ * comes right after `ssh` or ends the line. */
 export const parseLabArgs = (argv: readonly string[]): LabArgs => {
   const command: string[] = [];
   let instance = 0;
+  const setInstance = (value: string | undefined) => {
+    if (value === undefined || !/^\d+$/.test(value) || Number(value) > 15) {
+      throw new LabUsageError(`--instance precisa de um número de 0 a 15 (recebido: ${value ?? "nada"}); exemplo: npm run lab -- up --instance 1`);
+    }
+    instance = Number(value);
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (command[0] === "vm" && command[1] === "ssh" && !arg.startsWith("--instance")) {
-      command.push(...argv.slice(i).filter((a, j) => !(j === 0 && a === "--")));
+      let remote = argv.slice(i);
+      const tail = trailingInstance(remote);
+      if (tail) {
+        setInstance(tail.value);
+        remote = remote.slice(0, remote.length - tail.words);
+      }
+      command.push(...remote.filter((a, j) => !(j === 0 && a === "--")));
       break;
     }
     if (arg === "--instance" || arg.startsWith("--instance=")) {
-      const value = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : argv[++i];
-      if (value === undefined || !/^\d+$/.test(value) || Number(value) > 15) {
-        throw new LabUsageError(`--instance precisa de um número de 0 a 15 (recebido: ${value ?? "nada"}); exemplo: npm run lab -- up --instance 1`);
-      }
-      instance = Number(value);
+      setInstance(arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : argv[++i]);
     } else if (arg === "--help" || arg === "-h") {
       command.splice(0, command.length, "help");
     } else if (arg.startsWith("-")) {

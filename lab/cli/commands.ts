@@ -121,13 +121,24 @@ export const fault = async (ctx: LabContext, args: string[]): Promise<CommandRes
   if (what === "clear") {
     const targets = name ? [byName(name)] : LAB_FAULTS;
     const cleared: string[] = [];
+    const unknown: string[] = [];
     for (const f of targets) {
-      if (await f.isActive(ctx).catch(() => false)) {
+      // For a named fault, a probe that fails is reported, never taken for "not active": the fault could still be in
+      // place. Clearing them all skips a part that does not answer (a lab without a cluster has no istiod to scale).
+      let active: boolean;
+      try {
+        active = await f.isActive(ctx);
+      } catch (error) {
+        if (!name) continue;
+        unknown.push(`não foi possível verificar a falha ${f.name} (${(error as Error).message.split("\n")[0]}); confira o laboratório (npm run lab -- status --instance ${ctx.instance}) e rode fault clear ${f.name} de novo`);
+        continue;
+      }
+      if (active) {
         await f.clear(ctx);
         cleared.push(f.name);
       }
     }
-    return { lines: [cleared.length ? `falhas removidas: ${cleared.join(", ")}` : "nenhuma falha ativa"], exitCode: 0 };
+    return { lines: [cleared.length ? `falhas removidas: ${cleared.join(", ")}` : "nenhuma falha ativa", ...unknown], exitCode: unknown.length ? 1 : 0 };
   }
   if (args.length > 1) throw new LabUsageError(`use \`fault <nome>\` com uma falha por vez (recebido: ${args.join(" ")})`);
   const f = byName(what);

@@ -55,6 +55,28 @@ const run = (file: string, select?: (cell: { index: number; section: string }) =
   });
 };
 
+/** What a failed recovery leaves to look at: istiod's log, the VM's credential files (names, sizes, times, the
+ * token's expiry: never its content), the sidecar's log and the WorkloadEntries. Printed with the failure, so a CI
+ * run carries it. */
+const evidence = async (): Promise<string> => {
+  const kubectl = (args: string[]): Promise<string> =>
+    new Promise((resolve) => {
+      execFile("kubectl", ["--kubeconfig", path.join(root, ".lab", INSTANCE, "kubeconfig"), ...args], { encoding: "utf8", timeout: 30_000, env: { ...process.env, ...env } }, (error, stdout, stderr) => resolve(stdout + stderr + (error ? `(${error.message.split("\n")[0]})` : "")));
+    });
+  const vm = [
+    "sudo ls -la --time-style=+%T /etc/certs /var/run/secrets/tokens",
+    "sudo cut -d. -f2 /var/run/secrets/tokens/istio-token | tr '_-' '/+' | base64 -d 2>/dev/null | grep -o '\"exp\":[0-9]*'; date +now:%s",
+    "systemctl is-active istio",
+    "sudo tail -n 40 /var/log/istio/istio.log",
+  ].join("; echo ---; ");
+  const parts: [string, string][] = [
+    ["istiod (últimas 60 linhas)", await kubectl(["-n", "istio-system", "logs", "deploy/istiod", "--tail=60"])],
+    ["WorkloadEntries", await kubectl(["get", "workloadentries", "-A", "-o", "wide"])],
+    ["VM", (await lab(["vm", "ssh", vm])).out],
+  ];
+  return parts.map(([title, text]) => `===== ${title}\n${text.trimEnd()}`).join("\n");
+};
+
 const failureOf = (result: ExecutedNotebook): CellResult | undefined => result.cells.find((c) => c.status !== "passed" && c.status !== "skipped");
 const explain = (result: ExecutedNotebook): string => {
   const f = failureOf(result);
@@ -88,19 +110,16 @@ const SIDECAR_LOG = /^O log do sidecar mostra o certificado e a conexão com o i
 const START = "Iniciando o sidecar";
 const VERIFY = "Verificando o funcionamento do sidecar";
 
-const CI_RECOVERY =
-  "caught with its diagnosis and recovered after fault clear in every local run (instance 13, also right after eastwest-unreachable and istiod-down), but in two fresh-clone CI runs the recovery failed: after the VM's WorkloadEntry was cleaned up at the end of the grace period, istiod made no registration call for the reconnecting VM and pushed it no clusters (4 built-in clusters only), and the next start fell back to token CSRs; not understood yet";
-
 const CASES: readonly FaultCase[] = [
   { fault: "vm-down", section: "Criando uma VM", check: /alcança a VM .* com ping/, diagnosis: "ping-sem-resposta" },
   { fault: "sshd-down", section: "O serviço legado na VM", check: /^O comando ssh-vm docker (rm|run) .* terminou sem sucesso$/, diagnosis: "ssh-sem-conexao" },
   { fault: "port-8000-firewalled", section: "O serviço legado na VM", check: /chega ao pegasus-pay na VM/, diagnosis: "curl-tempo-esgotado" },
   { fault: "eastwest-unreachable", section: START, caughtIn: VERIFY, check: SIDECAR_LOG, diagnosis: "istiod-inacessivel" },
   { fault: "istiod-down", section: START, caughtIn: VERIFY, check: SIDECAR_LOG, diagnosis: "istiod-inacessivel" },
-  { fault: "token-expired", section: START, caughtIn: VERIFY, check: SIDECAR_LOG, diagnosis: "token-recusado", pending: CI_RECOVERY },
+  { fault: "token-expired", section: START, caughtIn: VERIFY, check: SIDECAR_LOG, diagnosis: "token-recusado" },
   // 1.8 with valid file certificates makes no CSR, and the xDS dial reports the refused TLS handshake as a deadline:
   // the diagnosis is the deadline one, whose cause names the root certificate among the three possible.
-  { fault: "root-cert-mismatch", section: START, caughtIn: VERIFY, check: SIDECAR_LOG, diagnosis: "istiod-inacessivel/prazo-esgotado", causeNames: /certificado raiz da VM/, pending: "caught with its diagnosis and recovered in every local run; in CI it has only run right after token-expired's failed recovery (whose broken state it inherited), so it waits for that one" },
+  { fault: "root-cert-mismatch", section: START, caughtIn: VERIFY, check: SIDECAR_LOG, diagnosis: "istiod-inacessivel/prazo-esgotado", causeNames: /certificado raiz da VM/ },
   { fault: "sidecar-not-enabled-after-reboot", section: VERIFY, alsoRerun: ["O serviço legado na VM"], check: /^O serviço istio está ativo e habilitado na VM$/, diagnosis: "sidecar-nao-habilitado" },
   { fault: "workloadentry-sa-mismatch", section: "Conectando os serviços do cluster aos da VM", check: /^A VM foi registrada/, diagnosis: "workloadentry-conta-de-servico" },
   { fault: "docker-dnat-bypass", section: "Monitorando a VM", check: /^Todas as chamadas nos dois sentidos responderam 2xx$/, diagnosis: "upstream-connect-error" },
@@ -170,12 +189,14 @@ SELECTED.forEach((c, i) => {
       t.truthy(failed, `the run did not stop: ${explain(faulty)}`);
       t.is(failed?.section, c.caughtIn ?? c.section, explain(faulty));
       const check = failed?.checks.find((k) => k.status === "fail");
+      if (!c.check!.test(check?.title ?? "")) t.log(await evidence());
       t.regex(check?.title ?? "", c.check!, explain(faulty));
       t.true(check?.diagnoses.some((d) => d.id === c.diagnosis || d.id.startsWith(`${c.diagnosis}/`)), explain(faulty));
       if (c.causeNames) t.true(check?.diagnoses.some((d) => c.causeNames!.test(d.cause)), explain(faulty));
     }
 
     const cleared = await lab(["fault", "clear", c.fault]);
+    t.log(`lab fault clear ${c.fault} (código ${cleared.code}): ${cleared.out.trim()}`);
     t.is(cleared.code, 0, cleared.out);
     // Back to green: the same cells again (with the section that caught it, and what a student re-runs with them), up
     // to where the next case starts (or up to the cleanup).
@@ -186,7 +207,7 @@ SELECTED.forEach((c, i) => {
       CHAPTER,
       (cell) => cell.section !== CLEANUP && ((cell.index >= from && (cell.index < until || sections.has(cell.section))) || (c.alsoRerun ?? []).includes(cell.section)),
     );
-    t.true(again.ok, `after fault clear: ${explain(again)}`);
+    t.true(again.ok, `after fault clear: ${explain(again)}${again.ok ? "" : `\n${await evidence()}`}`);
   });
 });
 

@@ -1,5 +1,6 @@
 // Is the VM's sidecar healthy, judging by its log? Only the latest start counts (the log is appended to across
-// restarts; pilot-agent opens each start with its "Version 1.x.y-…" line). The ADS connection to istiod must be up at the end of the log
+// restarts; pilot-agent opens each start with its "Version 1.x.y-…" line). The certificate must have reached Envoy in
+// that start, and the ADS connection to istiod must be up at the end of the log
 // (1.8: "connecting to upstream XDS server" with no failure after it; 1.9+: "connected to upstream XDS server"), and
 // no error line may follow it. A disconnection followed by a reconnection is normal; warnings are tolerated, and
 // so is the first start's "cannot load key pair, using token instead".
@@ -36,6 +37,7 @@ export const sidecarLogHealthy = (options: { version: string; tolerate?: readonl
   const markers = xdsMarkers(version.minor);
   const tolerated = [...TOLERATED_ERRORS, ...(options.tolerate ?? [])];
   const expected =
+    "o certificado entregue ao Envoy neste início do sidecar, " +
     `a conexão ADS com o istiod ativa no fim do log (linha "${version.minor <= 8 ? "connecting to upstream XDS server" : "connected to upstream XDS server"}" sem falha depois) ` +
     "e nenhuma linha de erro depois dela";
   return {
@@ -61,12 +63,14 @@ export const sidecarLogHealthy = (options: { version: string; tolerate?: readonl
         // The latest errors say what is wrong now (when it never connected, these are all the log's errors, and the
         // log may still hold an earlier start's errors first).
         ...errorsAfter.slice(-5),
+        // without a certificate, the errors that kept it away (they may come before the connection line)
+        ...(certificate ? [] : earlierErrors.slice(-3)),
       ];
       const received_ = [
         ...(earlierStarts > 0 ? [`último início do sidecar: ${entries[0]!.raw.split("\n")[0]} (${earlierStarts} início(s) anterior(es) no log, ignorados)`] : []),
         `conexão ADS: ${connected ? "ativa" : lastConnected === -1 ? "nenhuma linha de conexão no log" : "perdida depois da última conexão"}`,
         `certificado entregue ao Envoy: ${certificate ? "sim" : "não visto"}; Envoy pronto: ${ready ? "sim" : "não visto"}`,
-        `erros depois da conexão: ${errorsAfter.length}${earlierErrors.length ? ` (antes dela: ${earlierErrors.length}, já superados)` : ""}`,
+        `erros depois da conexão: ${errorsAfter.length}${earlierErrors.length ? ` (antes dela: ${earlierErrors.length}${certificate ? ", já superados" : ""})` : ""}`,
         ...[...new Set(shownLines)].sort((a, b) => a.line - b.line).map((e) => e.raw.split("\n")[0]!),
       ].join("\n");
       const data = { connected, certificate, ready, errorsAfterConnection: errorsAfter.length, resolvedErrors: earlierErrors.length, entries: entries.length, earlierStarts };
@@ -75,6 +79,9 @@ export const sidecarLogHealthy = (options: { version: string; tolerate?: readonl
         return { ok: false, expected, received: received_, detail: lastConnected === -1 ? "o sidecar nunca abriu a conexão ADS com o istiod" : "a última conexão ADS com o istiod caiu e não voltou", data };
       }
       if (errorsAfter.length) return { ok: false, expected, received: received_, detail: `há ${errorsAfter.length} linha(s) de erro depois da conexão`, data };
+      // A stream opened with the istio-token alone may still be refused a moment later: without a certificate the
+      // sidecar cannot work, whatever the last line says.
+      if (!certificate) return { ok: false, expected, received: received_, detail: "o sidecar ainda não recebeu o certificado neste início: sem ele o Envoy não recebe configuração nem fala mTLS", data };
       return { ok: true, expected, received: received_, data };
     },
   };

@@ -11,6 +11,11 @@ test("parses commands with --instance anywhere", (t) => {
 
 test("keeps everything after `vm ssh` as the remote command, except --instance", (t) => {
   t.deepEqual(parseLabArgs(["vm", "ssh", "--instance", "1", "--", "curl", "-s", "localhost:8000"]), { command: ["vm", "ssh", "curl", "-s", "localhost:8000"], instance: 1 });
+  // an --instance that ends the line is the lab's option (scripts append it), not part of the remote command
+  t.deepEqual(parseLabArgs(["vm", "ssh", "sudo ls /etc/certs; date", "--instance", "13"]), { command: ["vm", "ssh", "sudo ls /etc/certs; date"], instance: 13 });
+  t.deepEqual(parseLabArgs(["vm", "ssh", "curl", "-s", "localhost:8000", "--instance=2"]), { command: ["vm", "ssh", "curl", "-s", "localhost:8000"], instance: 2 });
+  t.deepEqual(parseLabArgs(["vm", "ssh", "grep", "--instance", "x", "f"]), { command: ["vm", "ssh", "grep", "--instance", "x", "f"], instance: 0 });
+  t.throws(() => parseLabArgs(["vm", "ssh", "ls", "--instance", "99"]), { message: /--instance precisa de um número de 0 a 15 \(recebido: 99\)/ });
 });
 
 test("rejects a bad instance or an unknown option in Portuguese, naming the fix", (t) => {

@@ -46,30 +46,35 @@ export const inClusterConfig = (env: NodeJS.ProcessEnv = process.env, dir = SERV
   return { host, port: Number(port), caPem, token: () => readFileSync(`${dir}/token`, "utf8").trim() };
 };
 
-/** The REST client. */
+/** The REST client. Requests share a small keep-alive pool; every watch has its own connection (as over HTTP/1.1 in
+ * client-go), so long-lived watches never leave a request waiting for a socket. */
 export class KubeRest {
   private readonly agent: https.Agent;
+  private readonly watchAgent: https.Agent;
 
   constructor(readonly config: KubeRestConfig) {
     this.agent = new https.Agent({ keepAlive: true, ca: config.caPem, maxSockets: 16 });
+    this.watchAgent = new https.Agent({ keepAlive: false, ca: config.caPem });
   }
 
-  private options(method: string, path: string, headers: Record<string, string>): https.RequestOptions {
+  private options(method: string, path: string, headers: Record<string, string>, agent = this.agent): https.RequestOptions {
     return {
       host: this.config.host,
       port: this.config.port,
       method,
       path,
-      agent: this.agent,
+      agent,
       ca: this.config.caPem,
       servername: /^\d+\.\d+\.\d+\.\d+$/.test(this.config.host) ? undefined : this.config.host,
       headers: { accept: "application/json", authorization: `Bearer ${this.config.token()}`, ...headers },
     };
   }
 
-  /** One request; resolves with the parsed JSON answer or throws KubeRestError. */
+  /** One request; resolves with the parsed JSON answer or throws KubeRestError. `timeoutMs` bounds the whole call,
+   * waiting for a pooled connection included. */
   request<T = KubeJson>(method: string, path: string, { body, contentType = "application/json", timeoutMs = 30_000 }: { body?: unknown; contentType?: string; timeoutMs?: number } = {}): Promise<T> {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    let deadline: NodeJS.Timeout | undefined;
     return new Promise<T>((resolve, reject) => {
       const req = https.request(this.options(method, path, payload ? { "content-type": contentType, "content-length": String(payload.length) } : {}), (res) => {
         const chunks: Buffer[] = [];
@@ -86,11 +91,19 @@ export class KubeRest {
           else resolve(parsed as T);
         });
         res.on("error", reject);
+        res.on("close", () => {
+          if (!res.complete) reject(new Error(`${method} ${path}: the answer was cut off`));
+        });
       });
-      req.setTimeout(timeoutMs, () => req.destroy(new Error(`request to ${path} timed out`)));
+      deadline = setTimeout(() => {
+        // a request still queued for a pooled socket emits its error only once it gets one: reject now
+        const error = new Error(`${method} ${path}: no answer within ${timeoutMs} ms`);
+        reject(error);
+        req.destroy(error);
+      }, timeoutMs);
       req.on("error", reject);
       req.end(payload);
-    });
+    }).finally(() => clearTimeout(deadline));
   }
 
   /** GET that answers undefined for 404. */
@@ -110,7 +123,7 @@ export class KubeRest {
         resolve();
         return;
       }
-      const req = https.request(this.options("GET", path, {}), (res) => {
+      const req = https.request(this.options("GET", path, {}, this.watchAgent), (res) => {
         if ((res.statusCode ?? 500) >= 400) {
           const chunks: Buffer[] = [];
           res.on("data", (c: Buffer) => chunks.push(c));
@@ -150,5 +163,6 @@ export class KubeRest {
   /** Closes pooled connections. */
   close(): void {
     this.agent.destroy();
+    this.watchAgent.destroy();
   }
 }

@@ -77,3 +77,21 @@ test("only the latest start counts: a healthy earlier start does not hide a rest
   t.regex(v.received, /i\/o timeout/);
   t.notRegex(v.received, /pushed key\/cert pair/);
 });
+
+test("a connection line without a certificate in the same start is not healthy (an expired istio-token: the stream is refused a moment later)", (t) => {
+  // the lab's 1.8 sidecar with an expired token, read between the stream's opening and istiod's refusal
+  const log = [
+    start("2026-11-26T05:10:30.000000Z"),
+    "2026-11-26T05:10:30.100000Z\twarn\tcitadelclient\tcannot load key pair, using token instead : open /etc/certs/cert-chain.pem: no such file or directory",
+    "2026-11-26T05:10:35.880000Z\terror\tcitadelclient\tFailed to create certificate: rpc error: code = Unauthenticated desc = request authenticate failure",
+    "2026-11-26T05:10:35.881000Z\terror\tcache\tresource:default CSR hit non-retryable error (HTTP code: 0). Error: rpc error: code = Unauthenticated desc = request authenticate failure",
+    "2026-11-26T05:10:36.300000Z\tinfo\txdsproxy\tEnvoy ADS stream established",
+    "2026-11-26T05:10:36.330000Z\tinfo\txdsproxy\tconnecting to upstream XDS server: istiod.istio-system.svc:15012",
+  ].join("\n");
+  const v = sidecarLogHealthy({ version: "1.8.1" }).evaluate(log);
+  t.false(v.ok);
+  t.is(v.detail, "o sidecar ainda não recebeu o certificado neste início: sem ele o Envoy não recebe configuração nem fala mTLS");
+  t.like(v.data, { connected: true, certificate: false });
+  t.regex(v.received, /certificado entregue ao Envoy: não visto/);
+  t.regex(v.received, /request authenticate failure/);
+});
