@@ -153,9 +153,12 @@ export const runPegasus = (s: Student, mode: "published" | "host-network"): Prom
 
 /** `sudo systemctl start istio`, then waits until the sidecar answers ready on 15021 (which also makes the agent log
  * its readiness) and returns istio.log. */
+/** The sidecar's readiness as the HTTP status of 15021/healthz/ready (200 when Envoy has its configuration). */
+export const SIDECAR_READY = "curl -s -o /dev/null -w '%{http_code}' localhost:15021/healthz/ready";
+
 export const startSidecar = async (s: Student): Promise<{ start: Ran; ready: Ran; log: Ran }> => {
   const start = await s.ssh("sudo systemctl start istio");
-  const ready = await s.vmEventually("curl -s -o /dev/null -w '%{http_code}' localhost:15021/healthz/ready", /^200$/);
+  const ready = await s.vmEventually(SIDECAR_READY, /^200$/);
   const log = await s.ssh("cat /var/log/istio/istio.log");
   return { start, ready, log };
 };
@@ -227,5 +230,5 @@ export const prepareVm = async (s: Student): Promise<void> => {
 /** Restarts the sidecar and waits until it is ready again (after a fault is cleared). */
 export const restartUntilReady = async (s: Student): Promise<Ran> => {
   must("systemctl restart istio", await s.ssh("sudo systemctl restart istio"));
-  return s.vmEventually("curl -s -o /dev/null -w '%{http_code}' localhost:15021/healthz/ready", /^200$/);
+  return s.vmEventually(SIDECAR_READY, /^200$/);
 };

@@ -4,7 +4,7 @@
 // real tools (curl's answers, docker ps, nslookup, systemctl), `lab fault clear`, and the symptom gone.
 import test, { type ExecutionContext } from "ava";
 import { acquireLabLock, labCli, type Ran } from "../../../helpers/lab-instance.js";
-import { eastWestAddress, EXPECT, PEGASUS_SERVICE_YAML, peerAuthenticationYaml, prepareVm, restartUntilReady, runPegasus, startSidecar } from "./chapter.js";
+import { eastWestAddress, EXPECT, PEGASUS_SERVICE_YAML, peerAuthenticationYaml, prepareVm, restartUntilReady, runPegasus, SIDECAR_READY as READY, startSidecar } from "./chapter.js";
 import { Student } from "./student.js";
 
 const VERSION = "1.8.1";
@@ -30,7 +30,6 @@ const clearFault = async (t: ExecutionContext, name: string) => {
 
 /** istio.log from the sidecar's latest start (pilot-agent's `Version 1.x.y-…` line) on. */
 const LOG_SINCE_START = `awk '/^Version [0-9]/ { buf = "" } { buf = buf $0 "\\n" } END { printf "%s", buf }' /var/log/istio/istio.log`;
-const READY = "curl -s -o /dev/null -w '%{http_code}' localhost:15021/healthz/ready";
 
 /** The VM calls payment through its sidecar. */
 const vmCallsPayment = (): Promise<Ran> => student.vmEventually("curl -s -m 10 payment.default.svc:8000/", /"app":"payment"/);
@@ -89,7 +88,7 @@ test.serial("dns-capture-breaks-external: behind a loopback stub resolver, 1.8's
   t.regex((await student.ssh("nslookup azure.archive.ubuntu.com")).stdout, /Name:\s+azure\.archive\.ubuntu\.com/);
   await applyFault(t, "dns-capture-breaks-external");
   t.regex((await student.ssh("cat /etc/resolv.conf")).stdout, /^nameserver 127\.0\.0\.53$/m);
-  await student.vmEventually("curl -s -o /dev/null -w '%{http_code}' localhost:15021/healthz/ready", /^200$/);
+  await student.vmEventually(READY, /^200$/);
   const broken = await student.ssh("nslookup -timeout=3 -retry=1 azure.archive.ubuntu.com", 60_000);
   t.not(broken.exitCode, 0, broken.stdout);
   t.notRegex(broken.stdout, /Name:\s+azure\.archive\.ubuntu\.com/);
@@ -97,7 +96,7 @@ test.serial("dns-capture-breaks-external: behind a loopback stub resolver, 1.8's
   // Mesh names still come from the sidecar's DNS proxy.
   t.regex((await student.ssh("curl -s -m 10 payment.default.svc:8000/")).stdout, /"app":"payment"/);
   await clearFault(t, "dns-capture-breaks-external");
-  await student.vmEventually("curl -s -o /dev/null -w '%{http_code}' localhost:15021/healthz/ready", /^200$/);
+  await student.vmEventually(READY, /^200$/);
   t.regex((await student.vmEventually("nslookup azure.archive.ubuntu.com", /Name:\s+azure\.archive\.ubuntu\.com/, 50)).stdout, /Name:\s+azure\.archive\.ubuntu\.com/);
 });
 
@@ -160,5 +159,5 @@ test.serial("sidecar-not-enabled-after-reboot: after the reboot the unit is inac
   t.regex((await student.ssh("curl -sS localhost:15000/clusters")).stderr, /Failed to connect to localhost port 15000/);
   await clearFault(t, "sidecar-not-enabled-after-reboot");
   t.is((await student.ssh("systemctl is-active istio; systemctl is-enabled istio")).stdout, "active\nenabled\n");
-  t.is((await student.vmEventually("curl -s -o /dev/null -w '%{http_code}' localhost:15021/healthz/ready", /^200$/)).stdout, "200");
+  t.is((await student.vmEventually(READY, /^200$/)).stdout, "200");
 });

@@ -20,6 +20,7 @@ import {
   runOnVm,
   runPegasus,
   SERVICE_ENTRY_YAML,
+  SIDECAR_READY,
   startSidecar,
   VM_INSTALL_COMMANDS,
   vmFilesDir,
@@ -168,7 +169,7 @@ export const chapterFlow = (version: string): void => {
     t.is((await student.ssh("systemctl is-enabled istio")).stdout, "enabled\n");
     t.is((await labCli("vm", "reboot")).exitCode, 0);
     t.is((await student.ssh("systemctl is-active istio")).stdout, "active\n");
-    const ready = await student.vmEventually("curl -s -o /dev/null -w '%{http_code}' localhost:15021/healthz/ready", /^200$/);
+    const ready = await student.vmEventually(SIDECAR_READY, /^200$/);
     t.is(ready.stdout, "200");
     const call = await student.ssh("curl -s payment.default.svc:8000/");
     t.like(JSON.parse(call.stdout) as object, { app: "payment" });
