@@ -2,20 +2,17 @@
 // effective PeerAuthentication picks the filter chain: STRICT (mTLS only; plaintext is reset), PERMISSIVE (mTLS when the
 // ClientHello offers Istio's ALPN, other TLS passed through untouched, plaintext accepted), DISABLE (no TLS chain: all
 // bytes are handled as plaintext). mTLS is terminated with the workload certificate and a verified client certificate.
-import http from "node:http";
 import type net from "node:net";
 import tls from "node:tls";
-import type { ActiveState, ProxyContext } from "./context.js";
+import type { ActiveState } from "./context.js";
 import { inspectFirstFlight, offersIstioAlpn, offersIstioHttpAlpn, type FirstFlight } from "./client-hello.js";
 import { forwardHttpRequest, type DownstreamInfo } from "./http-router.js";
-import type { UpstreamPools } from "./pool.js";
 import { peekFirstBytes } from "./peek.js";
 import { workloadPortMtls } from "./peer-authn.js";
 import { looksLikeHttp1 } from "./protocol.js";
 import { proxyTcp } from "./tcp-proxy.js";
 import { inboundPlan } from "./upstream-plan.js";
-import type { OriginalDestinationReader } from "./outbound.js";
-import { listenOn, type Listener } from "./listen.js";
+import { capturedHttpServer, listenOn, type CaptureListenerOptions, type Listener } from "./listen.js";
 import { certificateSpiffeUri } from "./identity.js";
 
 /** Envoy's answer to bytes its HTTP/1 codec cannot parse. */
@@ -51,31 +48,15 @@ const terminateMtls = (socket: net.Socket, state: ActiveState): Promise<{ secure
   });
 
 /** Starts the inbound listener on `address:port`. */
-export const startInboundListener = async ({
-  ctx,
-  pools,
-  originalDst,
-  address = "0.0.0.0",
-  port,
-}: {
-  ctx: ProxyContext;
-  pools: UpstreamPools;
-  originalDst: OriginalDestinationReader;
-  address?: string;
-  port: number;
-}): Promise<Listener> => {
+export const startInboundListener = async ({ ctx, pools, originalDst, address = "0.0.0.0", port }: CaptureListenerOptions): Promise<Listener> => {
   const conns = new WeakMap<net.Socket, DownstreamInfo>();
-  const httpServer = http.createServer();
-  httpServer.keepAliveTimeout = 0;
-  httpServer.on("request", (req, res) => {
-    const state = ctx.state();
-    const info = conns.get(req.socket);
-    if (!state || !info) {
-      res.destroy();
-      return;
-    }
-    const plan = inboundPlan(ctx, state, { address: info.localAddress, port: info.localPort });
-    void forwardHttpRequest({ ctx, pools, state, req, res, info, plan });
+  const httpServer = capturedHttpServer({
+    ctx,
+    conns,
+    onRequest: ({ req, res, state, info }) => {
+      const plan = inboundPlan(ctx, state, { address: info.localAddress, port: info.localPort });
+      void forwardHttpRequest({ ctx, pools, state, req, res, info, plan });
+    },
   });
   httpServer.on("clientError", (_error, socket) => {
     if (socket.writable) socket.end(BAD_REQUEST);

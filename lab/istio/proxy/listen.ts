@@ -1,5 +1,48 @@
-// A TCP listener that tracks its connections so stop() closes everything it accepted.
+// A TCP listener that tracks its connections so stop() closes everything it accepted, and what the two capture
+// listeners (virtualOutbound, virtualInbound) share: their options and the HTTP server fed with captured connections.
+import http from "node:http";
 import net from "node:net";
+import type { OriginalDestination } from "../../native/origdst.js";
+import type { ActiveState, ProxyContext } from "./context.js";
+import type { DownstreamInfo } from "./http-router.js";
+import type { UpstreamPools } from "./pool.js";
+
+/** Reads a connection's original destination (SO_ORIGINAL_DST). */
+export type OriginalDestinationReader = (socket: net.Socket) => OriginalDestination;
+
+/** Options of a capture listener. */
+export interface CaptureListenerOptions {
+  ctx: ProxyContext;
+  pools: UpstreamPools;
+  originalDst: OriginalDestinationReader;
+  address?: string;
+  port: number;
+}
+
+/** An HTTP server that serves connections handed to it with `emit("connection")`: each request comes with the proxy's
+ * state and its connection's DownstreamInfo (from `conns`), or is dropped when either is missing. */
+export const capturedHttpServer = ({
+  ctx,
+  conns,
+  onRequest,
+}: {
+  ctx: ProxyContext;
+  conns: WeakMap<net.Socket, DownstreamInfo>;
+  onRequest: (request: { req: http.IncomingMessage; res: http.ServerResponse; state: ActiveState; info: DownstreamInfo }) => void;
+}): http.Server => {
+  const server = http.createServer();
+  server.keepAliveTimeout = 0;
+  server.on("request", (req, res) => {
+    const state = ctx.state();
+    const info = conns.get(req.socket);
+    if (!state || !info) {
+      res.destroy();
+      return;
+    }
+    onRequest({ req, res, state, info });
+  });
+  return server;
+};
 
 /** A running listener. */
 export interface Listener {

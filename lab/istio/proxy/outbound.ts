@@ -1,12 +1,9 @@
 // The outbound listener (virtualOutbound, :15001): every connection the capture rules redirect from the workload. The
 // original destination picks the listener Istio would have built: 0.0.0.0_PORT for HTTP ports (routed by Host),
 // VIP_PORT for TCP services, sniffing for unnamed ports, PassthroughCluster or BlackHoleCluster for the rest.
-import http from "node:http";
 import net from "node:net";
-import type { ProxyContext } from "./context.js";
 import { forwardHttpRequest, type DownstreamInfo } from "./http-router.js";
 import { blockAllReply } from "./local-reply.js";
-import type { UpstreamPools } from "./pool.js";
 import { peekFirstBytes } from "./peek.js";
 import { looksLikeHttp1 } from "./protocol.js";
 import { proxyTcp } from "./tcp-proxy.js";
@@ -14,45 +11,26 @@ import { outboundClusterPlan, passthroughPlan } from "./upstream-plan.js";
 import type { OriginalDestination } from "../../native/origdst.js";
 import type { OutboundCluster } from "./mesh.js";
 import { BUILTIN_CLUSTERS } from "./cluster-specs.js";
-import { listenOn, type Listener } from "./listen.js";
-
-/** Reads a connection's original destination (SO_ORIGINAL_DST). */
-export type OriginalDestinationReader = (socket: net.Socket) => OriginalDestination;
+import { capturedHttpServer, listenOn, type CaptureListenerOptions, type Listener } from "./listen.js";
 
 /** Starts the outbound listener on `address:port`. */
-export const startOutboundListener = async ({
-  ctx,
-  pools,
-  originalDst,
-  address = "0.0.0.0",
-  port,
-}: {
-  ctx: ProxyContext;
-  pools: UpstreamPools;
-  originalDst: OriginalDestinationReader;
-  address?: string;
-  port: number;
-}): Promise<Listener> => {
+export const startOutboundListener = async ({ ctx, pools, originalDst, address = "0.0.0.0", port }: CaptureListenerOptions): Promise<Listener> => {
   const conns = new WeakMap<net.Socket, DownstreamInfo>();
   const clusterOf = new WeakMap<net.Socket, OutboundCluster>();
-  const httpServer = http.createServer();
-  httpServer.keepAliveTimeout = 0;
-  httpServer.on("request", (req, res) => {
-    const state = ctx.state();
-    const info = conns.get(req.socket);
-    if (!state || !info) {
-      res.destroy();
-      return;
-    }
-    const sniffed = clusterOf.get(req.socket);
-    const vh = sniffed ? undefined : state.index.matchVirtualHost(info.localPort, req.headers.host);
-    const cluster = sniffed ?? vh?.cluster;
-    const plan = cluster
-      ? outboundClusterPlan(ctx, state, cluster, "http")
-      : state.index.outboundPolicy === "ALLOW_ANY"
-        ? passthroughPlan(info.localAddress, info.localPort, req.headers.host)
-        : blockAllReply();
-    void forwardHttpRequest({ ctx, pools, state, req, res, info, plan });
+  const httpServer = capturedHttpServer({
+    ctx,
+    conns,
+    onRequest: ({ req, res, state, info }) => {
+      const sniffed = clusterOf.get(req.socket);
+      const vh = sniffed ? undefined : state.index.matchVirtualHost(info.localPort, req.headers.host);
+      const cluster = sniffed ?? vh?.cluster;
+      const plan = cluster
+        ? outboundClusterPlan(ctx, state, cluster, "http")
+        : state.index.outboundPolicy === "ALLOW_ANY"
+          ? passthroughPlan(info.localAddress, info.localPort, req.headers.host)
+          : blockAllReply();
+      void forwardHttpRequest({ ctx, pools, state, req, res, info, plan });
+    },
   });
   httpServer.on("clientError", (_error, socket) => socket.destroy());
 
