@@ -71,46 +71,35 @@ export class CertificateAuthority {
       throw new CsrSigningError(`failed to decode CSR: ${(error as Error).message}`);
     }
     if (!(await csr.verify())) throw new CsrSigningError("failed to verify CSR signature");
-    const cert = await x509.X509CertificateGenerator.create({
+    const sans = identities.map((value) => ({ type: "url" as const, value }));
+    return (await this.issueLeaf({ publicKey: csr.publicKey, sans, ttlSeconds, now })).toString("pem") + "\n";
+  }
+
+  /** A leaf certificate for `publicKey` with `sans` (empty subject, as Istio's), signed by the root. */
+  private async issueLeaf({ publicKey, sans, ttlSeconds, now }: { publicKey: x509.PublicKey | CryptoKey; sans: x509.JsonGeneralNames; ttlSeconds: number; now: Date }): Promise<x509.X509Certificate> {
+    return x509.X509CertificateGenerator.create({
       serialNumber: randomSerial(),
       subject: "",
       issuer: this.rootCert.subject,
       notBefore: now,
       notAfter: new Date(now.getTime() + ttlSeconds * 1000),
       signingKey: this.signingKey,
-      publicKey: csr.publicKey,
+      publicKey,
       signingAlgorithm: RSA_ALGORITHM,
       extensions: [
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
         new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
         new x509.BasicConstraintsExtension(false, undefined, true),
         await this.authorityKeyId(),
-        new x509.SubjectAlternativeNameExtension(identities.map((value) => ({ type: "url" as const, value })), true),
+        new x509.SubjectAlternativeNameExtension(sans, true),
       ],
     });
-    return cert.toString("pem") + "\n";
   }
 
   /** istiod's serving certificate for `dnsNames` (its key in PEM and the chain), signed by the root. */
   async issueServingCertificate({ dnsNames, ttlSeconds, now = new Date() }: { dnsNames: readonly string[]; ttlSeconds: number; now?: Date }): Promise<{ certPem: string; keyPem: string }> {
     const { keys, privateKeyPem } = await generateRsaKeyPair();
-    const cert = await x509.X509CertificateGenerator.create({
-      serialNumber: randomSerial(),
-      subject: "",
-      issuer: this.rootCert.subject,
-      notBefore: now,
-      notAfter: new Date(now.getTime() + ttlSeconds * 1000),
-      signingKey: this.signingKey,
-      publicKey: keys.publicKey,
-      signingAlgorithm: RSA_ALGORITHM,
-      extensions: [
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
-        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
-        new x509.BasicConstraintsExtension(false, undefined, true),
-        await this.authorityKeyId(),
-        new x509.SubjectAlternativeNameExtension(dnsNames.map((value) => ({ type: "dns" as const, value })), true),
-      ],
-    });
+    const cert = await this.issueLeaf({ publicKey: keys.publicKey, sans: dnsNames.map((value) => ({ type: "dns" as const, value })), ttlSeconds, now });
     return { certPem: cert.toString("pem") + "\n", keyPem: privateKeyPem };
   }
 
