@@ -60,19 +60,24 @@ const rewriteProbes = (pod: KubeObject): Record<string, Obj> => {
   return probers;
 };
 
-/** Mutates `pod` as the injector's patch would; returns the names it added (for sidecar.istio.io/status). */
-export const injectSidecar = (pod: KubeObject, i: InjectionInputs): void => {
+/** What both templates start from: the pod's spec, labels and annotations (created when missing), its namespace and
+ * owning Deployment, the proxy image, the mesh's proxyMetadata, and the pod's canonical service name and revision. */
+const templateContext = (pod: KubeObject, i: InjectionInputs) => {
   const spec = (pod.spec ??= {}) as Obj;
   const labels = (pod.metadata.labels ??= {});
   const annotations = (pod.metadata.annotations ??= {});
-  const ns = pod.metadata.namespace ?? "default";
   const owner = deploymentMeta(pod);
-  const image = `${i.hub}/proxyv2:${i.tag}`;
-  const current = i.minor >= 10;
   const proxyMetadata: Record<string, string> = Object.fromEntries(Object.entries((i.proxyConfig["proxyMetadata"] ?? {}) as Obj).map(([k, v]) => [k, String(v ?? "")]));
-  const metaEnv = Object.entries(proxyMetadata).map(([name, value]) => ({ name, value }));
   const canonicalName = labels["service.istio.io/canonical-name"] ?? labels["app.kubernetes.io/name"] ?? labels["app"] ?? owner?.name ?? pod.metadata.name;
   const canonicalRevision = labels["service.istio.io/canonical-revision"] ?? labels["app.kubernetes.io/version"] ?? labels["version"] ?? "latest";
+  return { spec, labels, annotations, ns: pod.metadata.namespace ?? "default", owner, image: `${i.hub}/proxyv2:${i.tag}`, proxyMetadata, canonicalName, canonicalRevision };
+};
+
+/** Mutates `pod` as the injector's patch would; returns the names it added (for sidecar.istio.io/status). */
+export const injectSidecar = (pod: KubeObject, i: InjectionInputs): void => {
+  const { spec, labels, annotations, ns, owner, image, proxyMetadata, canonicalName, canonicalRevision } = templateContext(pod, i);
+  const current = i.minor >= 10;
+  const metaEnv = Object.entries(proxyMetadata).map(([name, value]) => ({ name, value }));
   labels["security.istio.io/tlsMode"] ??= "istio";
   labels["service.istio.io/canonical-name"] = canonicalName;
   labels["service.istio.io/canonical-revision"] = canonicalRevision;
@@ -197,15 +202,9 @@ export const injectSidecar = (pod: KubeObject, i: InjectionInputs): void => {
  * istio-proxy container (`image: auto`) into a `proxy router` with the template's env, probe and volumes; the pod's
  * fields win, env merges by name. */
 export const injectGateway = (pod: KubeObject, i: InjectionInputs): void => {
-  const spec = (pod.spec ??= {}) as Obj;
-  const labels = (pod.metadata.labels ??= {});
-  const annotations = (pod.metadata.annotations ??= {});
-  const ns = pod.metadata.namespace ?? "default";
-  const owner = deploymentMeta(pod);
-  const image = `${i.hub}/proxyv2:${i.tag}`;
-  const proxyMetadata: Record<string, string> = Object.fromEntries(Object.entries((i.proxyConfig["proxyMetadata"] ?? {}) as Obj).map(([k, v]) => [k, String(v ?? "")]));
-  labels["service.istio.io/canonical-name"] ??= labels["app.kubernetes.io/name"] ?? labels["app"] ?? owner?.name ?? pod.metadata.name;
-  labels["service.istio.io/canonical-revision"] ??= labels["app.kubernetes.io/version"] ?? labels["version"] ?? "latest";
+  const { spec, labels, annotations, ns, owner, image, proxyMetadata, canonicalName, canonicalRevision } = templateContext(pod, i);
+  labels["service.istio.io/canonical-name"] = canonicalName;
+  labels["service.istio.io/canonical-revision"] = canonicalRevision;
   const containers = (spec["containers"] ?? []) as Obj[];
   const podProxy = containers.find((c) => c["name"] === "istio-proxy") ?? {};
   const podPorts = containers.flatMap((c) => ((c["ports"] ?? []) as Obj[]).map(portJson));
